@@ -1,0 +1,51 @@
+# Klientstöd: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DEMO_ENV := DJANGO_DEBUG=1
+
+.DEFAULT_GOAL := help
+.PHONY: help run test pytest lint format seed messages clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Klientstöd needs Python 3.11 or newer (set PYTHON=python3.11).")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+run: $(VENV)/.installed ## Serve the demo on http://127.0.0.1:$(PORT) (SQLite, demo users)
+	@mkdir -p var
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: lint pytest ## Lint, type-check and run the whole test suite
+
+pytest: $(VENV)/.installed ## Run the tests only
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed ## ruff (lint and format) and mypy
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+format: $(VENV)/.installed ## Format the code with ruff
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+seed: $(VENV)/.installed ## Load the demo data into the local database
+	@mkdir -p var
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+
+messages: $(VENV)/.installed ## Update and compile the Swedish translation
+	$(DEMO_ENV) $(PY) manage.py makemessages --locale sv --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+	$(DEMO_ENV) $(PY) manage.py compilemessages --locale sv --ignore '.venv/*'
+
+clean: ## Remove the virtualenv, the local database and caches
+	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

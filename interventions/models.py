@@ -1,0 +1,1 @@
+"""FIA, self-assessments, bibliotherapy, interventions and collaboration: models to come."""

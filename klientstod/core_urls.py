@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "klientstod"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("cases/", views.case_list, name="case-list"),
+    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<int:pk>/edit/", views.CaseUpdateView.as_view(), name="case-update"),
+    path("cases/<int:case_pk>/meetings/new/", views.meeting_create, name="meeting-create"),
+    path("clients/new/", views.client_create, name="client-create"),
+    path("clients/<int:pk>/", views.ClientDetailView.as_view(), name="client-detail"),
+    path("clients/<int:pk>/edit/", views.client_update, name="client-update"),
+    path("clients/<int:client_pk>/cases/new/", views.case_create, name="case-create"),
+    path("clients/<int:client_pk>/consents/new/", views.consent_create, name="consent-create"),
+    path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
+    path("meetings/<int:pk>/edit/", views.meeting_update, name="meeting-update"),
+    path("meetings/<int:pk>/outcome/", views.meeting_outcome, name="meeting-outcome"),
+]

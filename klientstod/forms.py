@@ -1,0 +1,401 @@
+"""Forms of the coordinator's daily work. Validation only; saving is in services."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import personnummer
+from .models import (
+    Case,
+    Client,
+    Consent,
+    Gender,
+    Meeting,
+    MeetingStatus,
+    Process,
+    Role,
+    User,
+)
+
+#: How far ahead or back a meeting may be placed; anything further is a typing error.
+MEETING_HORIZON = datetime.timedelta(days=2 * 365)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _untagged_helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    return helper
+
+
+class ClientForm(forms.ModelForm):
+    """The client's own data. Gender defaults to the one the personnummer gives."""
+
+    personnummer = forms.CharField(
+        label=_("Personnummer"),
+        max_length=20,
+        help_text=_("Personnummer or samordningsnummer, 10 or 12 digits."),
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=[("", _("From the personnummer")), *Gender.choices],
+        required=False,
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            "personnummer",
+            "first_name",
+            "last_name",
+            "gender",
+            "born_abroad",
+            "language",
+            "interpreter_needed",
+            "phone",
+            "email",
+            "street_address",
+            "postal_code",
+            "city",
+            "protected_identity",
+            "income_source",
+            "income_source_months",
+            "education_level",
+            "samsyn_participant",
+        ]
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        #: Set when the personnummer belongs to a person already in the register
+        #: whom this user may not see yet; the service then reuses that record.
+        self.existing_client: Client | None = None
+        self.fields["personnummer"].widget.attrs.update(
+            {"autocomplete": "off", "inputmode": "numeric", "placeholder": "ÅÅÅÅMMDD-NNNN"}
+        )
+        self.fields["income_source_months"].widget.attrs["min"] = 0
+        self.helper = _untagged_helper()
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Identity"),
+                Row(
+                    Column("personnummer", css_class="col-md-4"),
+                    Column("gender", css_class="col-md-4"),
+                ),
+                Row(
+                    Column("first_name", css_class="col-md-6"),
+                    Column("last_name", css_class="col-md-6"),
+                ),
+                Row(
+                    Column("language", css_class="col-md-4"),
+                    Column("interpreter_needed", css_class="col-md-4 pt-md-4"),
+                    Column("born_abroad", css_class="col-md-4 pt-md-4"),
+                ),
+                "protected_identity",
+            ),
+            Fieldset(
+                _("Contact"),
+                Row(Column("phone", css_class="col-md-6"), Column("email", css_class="col-md-6")),
+                Row(
+                    Column("street_address", css_class="col-md-6"),
+                    Column("postal_code", css_class="col-md-2"),
+                    Column("city", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(
+                _("Background"),
+                Row(
+                    Column("income_source", css_class="col-md-6"),
+                    Column("income_source_months", css_class="col-md-6"),
+                ),
+                Row(
+                    Column("education_level", css_class="col-md-6"),
+                    Column("samsyn_participant", css_class="col-md-6 pt-md-4"),
+                ),
+            ),
+        )
+
+    def clean_personnummer(self) -> str:
+        normal = personnummer.normalise(self.cleaned_data["personnummer"])
+        other = Client.objects.filter(personnummer=normal).exclude(pk=self.instance.pk).first()
+        if other is None:
+            return normal
+        if Client.objects.visible_to(self.user).filter(pk=other.pk).exists():
+            raise ValidationError(
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("A client with this personnummer is already registered."),
+                    other.get_absolute_url(),
+                    _("Open the client"),
+                ),
+                code="exists",
+            )
+        if self.instance.pk:
+            raise ValidationError(
+                _("Another person in the register has this personnummer."), code="taken"
+            )
+        self.existing_client = other
+        return normal
+
+    def validate_unique(self) -> None:
+        # The personnummer's uniqueness is checked in clean_personnummer, which
+        # knows what this user may be told about the existing record.
+        try:
+            self.instance.validate_unique(
+                exclude={*self._get_validation_exclusions(), "personnummer"}  # type: ignore[attr-defined]
+            )
+        except ValidationError as error:
+            self._update_errors(error)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        normal = cleaned.get("personnummer")
+        if normal and not cleaned.get("gender"):
+            cleaned["gender"] = (
+                Gender.WOMAN if personnummer.legal_gender(normal) == "F" else Gender.MAN
+            )
+        return cleaned
+
+
+def coordinator_choices(processes: Any) -> Any:
+    return User.objects.filter(
+        role=Role.COORDINATOR, is_active=True, processes__in=processes
+    ).distinct()
+
+
+class CaseOpenForm(forms.ModelForm):
+    """The case part of registering a client: which process, who coordinates, from when."""
+
+    class Meta:
+        model = Case
+        fields = ["process", "coordinator", "start_date"]
+        widgets = {"start_date": DateInput()}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        processes = Process.objects.visible_to(user)
+        kwargs["initial"].setdefault("start_date", timezone.localdate())
+        kwargs["initial"].setdefault("coordinator", user.pk)
+        if len(processes) == 1:
+            kwargs["initial"].setdefault("process", processes[0].pk)
+        super().__init__(*args, **kwargs)
+        process_field = cast(forms.ModelChoiceField, self.fields["process"])
+        process_field.queryset = processes
+        process_field.empty_label = None
+        cast(forms.ModelChoiceField, self.fields["coordinator"]).queryset = coordinator_choices(
+            processes
+        )
+        self.helper = _untagged_helper()
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Case"),
+                Row(
+                    Column("process", css_class="col-md-4"),
+                    Column("coordinator", css_class="col-md-4"),
+                    Column("start_date", css_class="col-md-4"),
+                ),
+            )
+        )
+
+    def clean_start_date(self) -> datetime.date:
+        start = self.cleaned_data["start_date"]
+        today = timezone.localdate()
+        if start > today + datetime.timedelta(days=90) or start < today - MEETING_HORIZON:
+            raise ValidationError(_("Give a start date near today."))
+        return start
+
+
+class CaseForm(forms.ModelForm):
+    """Editing a case: its coordinator, dates and, when it ends, its closure."""
+
+    class Meta:
+        model = Case
+        fields = [
+            "coordinator",
+            "start_date",
+            "status",
+            "closed_on",
+            "closure_outcome",
+            "income_source_end",
+            "followup_done_on",
+            "followup_result",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "closed_on": DateInput(),
+            "followup_done_on": DateInput(),
+            "followup_result": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["coordinator"]).queryset = coordinator_choices(
+            [self.instance.process_id]
+        )
+        self.helper = _untagged_helper()
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Case"),
+                Row(
+                    Column("coordinator", css_class="col-md-4"),
+                    Column("start_date", css_class="col-md-4"),
+                    Column("status", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(
+                _("Closure"),
+                Row(
+                    Column("closed_on", css_class="col-md-4"),
+                    Column("closure_outcome", css_class="col-md-4"),
+                    Column("income_source_end", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(
+                _("Follow-up after six months"),
+                Row(Column("followup_done_on", css_class="col-md-4")),
+                "followup_result",
+            ),
+        )
+
+
+class MeetingForm(forms.ModelForm):
+    """Booking a meeting, or changing a booked one."""
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "starts_at",
+            "duration_minutes",
+            "location",
+            "interpreter_needed",
+            "interpreter_booked",
+        ]
+        widgets = {"starts_at": DateTimeInput()}
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.fields["starts_at"].help_text = _("Date and time, for example 2026-03-14 10:00.")
+        self.helper = _untagged_helper()
+        self.helper.layout = Layout(
+            Row(Column("kind", css_class="col-md-6"), Column("starts_at", css_class="col-md-6")),
+            Row(
+                Column("duration_minutes", css_class="col-md-4"),
+                Column("location", css_class="col-md-8"),
+            ),
+            Row(
+                Column("interpreter_needed", css_class="col-md-6"),
+                Column("interpreter_booked", css_class="col-md-6"),
+            ),
+        )
+
+    def clean_starts_at(self) -> datetime.datetime:
+        return validate_meeting_time(self.cleaned_data["starts_at"], self.case)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if cleaned.get("interpreter_booked") and not cleaned.get("interpreter_needed"):
+            self.add_error(
+                "interpreter_booked", _("An interpreter is booked only when one is needed.")
+            )
+        return cleaned
+
+
+def validate_meeting_time(value: datetime.datetime, case: Case) -> datetime.datetime:
+    now = timezone.now()
+    if value < now - MEETING_HORIZON or value > now + MEETING_HORIZON:
+        raise ValidationError(_("Give a time within two years from today."))
+    if timezone.localtime(value).date() < case.start_date:
+        raise ValidationError(_("The meeting cannot be before the case started."))
+    return value
+
+
+class MeetingOutcomeForm(forms.Form):
+    """What became of a booked meeting."""
+
+    status = forms.ChoiceField(
+        label=_("What happened?"),
+        choices=[c for c in MeetingStatus.choices if c[0] != MeetingStatus.BOOKED],
+        widget=forms.RadioSelect,
+    )
+    journal_note = forms.CharField(
+        label=_("Journal note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Required when the meeting was held. For a cancellation, the cause."),
+    )
+    new_starts_at = forms.DateTimeField(
+        label=_("New time"),
+        required=False,
+        widget=DateTimeInput(),
+        help_text=_("Only for a rebooking: the new meeting is booked at this time."),
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.helper = _untagged_helper()
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        status = cleaned.get("status")
+        if not self.meeting.is_booked:
+            raise ValidationError(_("An outcome can only be recorded for a booked meeting."))
+        if status == MeetingStatus.HELD and not (cleaned.get("journal_note") or "").strip():
+            self.add_error("journal_note", _("Write a journal note for a held meeting."))
+        new = cleaned.get("new_starts_at")
+        if status == MeetingStatus.REBOOKED:
+            if new is None and "new_starts_at" not in self.errors:
+                self.add_error("new_starts_at", _("A rebooking needs the new time."))
+            elif new is not None:
+                try:
+                    validate_meeting_time(new, self.meeting.case)
+                except ValidationError as error:
+                    self.add_error("new_starts_at", error)
+        elif new is not None:
+            self.add_error("new_starts_at", _("A new time is given only for a rebooking."))
+        return cleaned
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["kind", "organisation", "given_on", "note"]
+        widgets = {"given_on": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("given_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.helper = _untagged_helper()
+
+    def clean_given_on(self) -> datetime.date:
+        given = self.cleaned_data["given_on"]
+        if given > timezone.localdate():
+            raise ValidationError(_("A consent cannot be given in the future."))
+        return given

@@ -1,0 +1,870 @@
+"""Fill an empty database with a fictional demo of Klientstöd Båstad.
+
+``manage.py seed_demo`` creates the partner organisations, the process, one
+user per role (password ``klientstod-demo``), about thirty fictional clients
+with cases, meetings and consents. Every person, number and note is made up:
+the personnummer are generated (valid check digits, random birth numbers), the
+phone numbers lie in the ranges PTS sets aside for fiction, and the e-mail
+addresses are at example.se.
+
+The demo is laid out around today's date, so that the coordinator's start
+page has meetings today, meetings awaiting an outcome and meetings in the
+coming week whenever it is run. The random choices come from one seeded
+generator, so two runs on the same day give the same data.
+
+It runs only with DEBUG on, and does nothing when the demo users exist.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from stdnum import luhn
+
+from klientstod import ages, personnummer
+from klientstod.models import (
+    NOT_HELD_STATUSES,
+    Case,
+    CaseStatus,
+    Client,
+    ClosureOutcome,
+    Consent,
+    EducationLevel,
+    Gender,
+    IncomeSource,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Organisation,
+    Process,
+    ProcessPhase,
+    Role,
+    Unit,
+    User,
+)
+
+DEMO_PASSWORD = "klientstod-demo"
+COORDINATOR_USERNAME = "samordnare"
+SEED = 2018
+
+Kind = Organisation.Kind
+
+#: name, short name, kind, units.
+ORGANISATIONS: list[tuple[str, str, str, list[str]]] = [
+    ("Samordningsförbundet NNV Skåne", "NNV", Kind.COORDINATION_ASSOCIATION, []),
+    (
+        "Båstads kommun",
+        "Båstad",
+        Kind.MUNICIPALITY,
+        ["Individ och familj", "Arbetsmarknadsenheten", "Vuxenenheten", "Biblioteket"],
+    ),
+    ("Arbetsförmedlingen", "AF", Kind.EMPLOYMENT_SERVICE, ["Arbetsförmedlingen Ängelholm"]),
+    (
+        "Försäkringskassan",
+        "FK",
+        Kind.SOCIAL_INSURANCE,
+        ["Lokalt försäkringscenter Helsingborg"],
+    ),
+    (
+        "Region Skåne",
+        "RS",
+        Kind.REGION,
+        ["Capio Båstad", "VC Förslöv", "Vuxenpsykiatri Ängelholm"],
+    ),
+    # Another förbund, whose handläggare may also refer clients.
+    ("Samordningsförbundet Halland", "Halland", Kind.COORDINATION_ASSOCIATION, []),
+]
+
+
+@dataclass(frozen=True)
+class UserSpec:
+    username: str
+    role: str
+    first_name: str
+    last_name: str
+    organisation: str | None = None
+    unit: str | None = None
+    member: bool = True
+
+
+USERS: list[UserSpec] = [
+    UserSpec(
+        COORDINATOR_USERNAME,
+        Role.COORDINATOR,
+        "Maria",
+        "Lindqvist",
+        "Båstads kommun",
+        "Arbetsmarknadsenheten",
+    ),
+    UserSpec(
+        "biblioterapeut", Role.BIBLIOTHERAPIST, "Karin", "Ek", "Båstads kommun", "Biblioteket"
+    ),
+    UserSpec(
+        "remittent",
+        Role.REFERRER,
+        "Jonas",
+        "Berglund",
+        "Båstads kommun",
+        "Individ och familj",
+        member=False,
+    ),
+    UserSpec("styrgrupp", Role.STEERING, "Annika", "Sjöberg", "Samordningsförbundet NNV Skåne"),
+    UserSpec("utvarderare", Role.EVALUATOR, "Per", "Holmgren"),
+    UserSpec("admin", Role.ADMIN, "Eva", "Nordin", "Båstads kommun", member=False),
+]
+
+ACTIVE = "active"
+FOLLOWED_UP = "followed_up:"
+
+
+@dataclass(frozen=True)
+class ClientSpec:
+    first_name: str
+    last_name: str
+    gender: str
+    age: int
+    plan: str  # ACTIVE, a closure outcome, or FOLLOWED_UP + closure outcome
+    language: str = "svenska"
+    born_abroad: bool = False
+    interpreter: bool = False
+    coordination_number: bool = False
+    protected_identity: bool = False
+
+
+W, M = Gender.WOMAN, Gender.MAN
+Out = ClosureOutcome
+
+# Fictional combinations of common names. Ages: nine in 20-29, fourteen in
+# 30-54, five in 55-65 and two outside the bands; nine need an interpreter.
+CLIENTS: list[ClientSpec] = [
+    ClientSpec("Anna", "Johansson", W, 27, ACTIVE),
+    ClientSpec("Erik", "Nilsson", M, 34, ACTIVE),
+    ClientSpec("Sofia", "Karlsson", W, 23, Out.STUDIES),
+    ClientSpec("Mikael", "Persson", M, 45, ACTIVE),
+    ClientSpec("Linda", "Olsson", W, 38, ACTIVE, protected_identity=True),
+    ClientSpec("Andreas", "Svensson", M, 29, Out.WORK),
+    ClientSpec("Emma", "Gustafsson", W, 21, ACTIVE),
+    ClientSpec("Adnan", "Begović", M, 26, FOLLOWED_UP + Out.WORK),
+    ClientSpec("Malin", "Pettersson", W, 52, Out.SICKNESS_COMPENSATION),
+    ClientSpec("Peter", "Jönsson", M, 58, ACTIVE),
+    ClientSpec("Camilla", "Bengtsson", W, 41, Out.CLIENT_ENDED),
+    ClientSpec("Tobias", "Lindberg", M, 19, ACTIVE),
+    ClientSpec("Jessica", "Nyström", W, 31, Out.OTHER_INTERVENTION),
+    ClientSpec("Marcus", "Ekström", M, 47, Out.MOVED),
+    ClientSpec("Birgitta", "Holm", W, 61, ACTIVE),
+    ClientSpec("Lars-Göran", "Axelsson", M, 63, Out.SICKNESS_COMPENSATION),
+    ClientSpec("Elif", "Demir", W, 24, Out.CLIENT_ENDED),
+    ClientSpec("Amir", "Hadžić", M, 44, Out.WORK, born_abroad=True),
+    ClientSpec("Leila", "Mansouri", W, 36, ACTIVE, born_abroad=True),
+    ClientSpec("Tomasz", "Nowak", M, 55, Out.OTHER_INTERVENTION, born_abroad=True),
+    ClientSpec("Ahmad", "Rahimi", M, 28, ACTIVE, "dari", True, True),
+    ClientSpec("Fatima", "Al-Hassan", W, 49, ACTIVE, "arabiska", True, True),
+    ClientSpec("Abdirahman", "Farah", M, 39, Out.MOVED, "somaliska", True, True),
+    ClientSpec("Hodan", "Mohamed", W, 33, ACTIVE, "somaliska", True, True, protected_identity=True),
+    ClientSpec("Semhar", "Tesfay", W, 25, FOLLOWED_UP + Out.STUDIES, "tigrinja", True, True, True),
+    ClientSpec("Yonas", "Kidane", M, 30, ACTIVE, "tigrinja", True, True, True),
+    ClientSpec("Maryam", "Hosseini", W, 57, Out.CLIENT_ENDED, "persiska", True, True),
+    ClientSpec("Khaled", "Haddad", M, 53, ACTIVE, "arabiska", True, True),
+    ClientSpec("Zahra", "Ahmadi", W, 22, Out.STUDIES, "dari", True, True, True),
+    ClientSpec("Göran", "Lund", M, 66, Out.REGISTERED_IN_ERROR),
+]
+
+#: city, postal codes, streets: fictional addresses in the municipality.
+PLACES: list[tuple[str, list[str], list[str]]] = [
+    ("Båstad", ["269 33", "269 35", "269 36"], ["Lärkvägen", "Ängsgatan", "Tallstigen"]),
+    ("Förslöv", ["269 72", "269 73"], ["Bygatan", "Skolvägen", "Stationsgatan"]),
+    ("Torekov", ["269 77"], ["Strandvägen", "Fiskargränd"]),
+]
+
+#: The income each outcome usually leads to.
+INCOME_AT_END: dict[str, str] = {
+    Out.WORK: IncomeSource.EMPLOYMENT,
+    Out.STUDIES: IncomeSource.STUDY_SUPPORT,
+    Out.SICKNESS_COMPENSATION: IncomeSource.SICKNESS_COMPENSATION,
+    Out.OTHER_INTERVENTION: IncomeSource.ACTIVITY_SUPPORT,
+    Out.MOVED: IncomeSource.UNKNOWN,
+    Out.CLIENT_ENDED: IncomeSource.ECONOMIC_ASSISTANCE,
+}
+
+FOLLOWUP_RESULTS: dict[str, str] = {
+    Out.WORK: "Har kvar anställningen, nu på 75 procent. Inget ekonomiskt bistånd längre.",
+    Out.STUDIES: "Läser vidare på Komvux och har studiemedel. Trivs med studierna.",
+}
+
+#: Meeting times: between 09:00 and 15:00 with room for a 90-minute meeting.
+SLOTS = [datetime.time(9, 0), datetime.time(10, 30), datetime.time(13, 0), datetime.time(14, 30)]
+
+HELD_NOTES: dict[str, list[str]] = {
+    MeetingKind.FIRST: [
+        "Första samtal: presentation av klientstöd och hur vi arbetar tillsammans.",
+        "Första träff. Gick igenom samtycken och vad klienten vill få ut av stödet.",
+    ],
+    MeetingKind.ALLIANCE: [
+        "Samtal om veckans struktur och mål inför praktik.",
+        "Pratade om vad som fungerat sedan sist och om nästa steg.",
+        "Gick igenom kontakterna med myndigheterna och planerade nästa vecka.",
+        "Följde upp självskattningen och satte ett nytt delmål.",
+        "Samtal om rutiner; klienten vill prova en fast aktivitetsdag i veckan.",
+        "Förberedde mötet med Arbetsförmedlingen tillsammans.",
+    ],
+    MeetingKind.JOINT: [
+        "Gemensamt möte med handläggare på Arbetsförmedlingen om nästa steg.",
+        "Trepartssamtal med socialsekreterare; planen stämdes av.",
+    ],
+    MeetingKind.FOLLOW_UP: ["Uppföljning sex månader efter avslut."],
+}
+FIA_NOTES = [
+    "FIA-samtal 1: social livssituation.",
+    "FIA-samtal 2: mål och arbete.",
+    "FIA-samtal 3: arbetsmarknadsinsatser och krav. Sammanfattning påbörjad.",
+]
+NOT_HELD_NOTES: dict[str, str] = {
+    MeetingStatus.CANCELLED_BY_CLIENT: "Klienten lämnade återbud per telefon.",
+    MeetingStatus.REBOOKED: "Ombokat på klientens begäran.",
+    MeetingStatus.NO_SHOW: "Klienten kom inte. Ringer upp för en ny tid.",
+    MeetingStatus.INTERPRETER_MISSING: "Tolken kom inte; samtalet ställdes in.",
+    MeetingStatus.THIRD_PARTY_MISSING: "Handläggaren kunde inte delta; mötet ställdes in.",
+}
+LOCATIONS: dict[str, str] = {
+    MeetingKind.JOINT: "Arbetsförmedlingen Ängelholm",
+}
+DEFAULT_LOCATION = "Klientstöds samtalsrum, Båstad"
+
+
+def ascii_slug(text: str) -> str:
+    """'Lars-Göran' -> 'larsgoran', for fictional e-mail addresses."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in plain.lower() if ch.isalnum())
+
+
+def next_weekday(day: datetime.date) -> datetime.date:
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+@dataclass
+class KindPlan:
+    """Which kind of meeting a case needs next: first, then alliance, FIA, joint."""
+
+    fia_after: int | None
+    first_done: bool = False
+    held: int = 0
+    fia_left: int = 3
+    fia_started: bool = False
+
+    @property
+    def in_fia(self) -> bool:
+        return self.fia_started and self.fia_left > 0
+
+    def next_kind(self, rng: random.Random) -> str:
+        if not self.first_done:
+            return MeetingKind.FIRST
+        if self.fia_after is not None and self.fia_left > 0 and self.held >= self.fia_after:
+            self.fia_started = True
+            return MeetingKind.FIA_SESSION
+        return MeetingKind.JOINT if rng.random() < 0.12 else MeetingKind.ALLIANCE
+
+    def advance(self, kind: str, *, held: bool) -> None:
+        if not held:
+            return
+        self.held += 1
+        if kind == MeetingKind.FIRST:
+            self.first_done = True
+        elif kind == MeetingKind.FIA_SESSION:
+            self.fia_left -= 1
+
+
+class DemoBuilder:
+    """Creates the demo in the current transaction; ``build`` returns what it made."""
+
+    def __init__(self) -> None:
+        self.rng = random.Random(SEED)
+        self.tz = timezone.get_current_timezone()
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.horizon = self.today + datetime.timedelta(days=14)
+        self.taken: set[tuple[datetime.date, datetime.time]] = set()
+        self.meetings: list[Meeting] = []
+        self.organisations: dict[str, Organisation] = {}
+        self.units: dict[str, Unit] = {}
+        self.notes: list[str] = []
+
+    # -- organisations, process, users -------------------------------------
+
+    def build_organisations(self) -> None:
+        for name, short_name, kind, unit_names in ORGANISATIONS:
+            organisation, _ = Organisation.objects.get_or_create(
+                name=name, defaults={"short_name": short_name, "kind": kind}
+            )
+            self.organisations[name] = organisation
+            for unit_name in unit_names:
+                unit, _ = Unit.objects.get_or_create(organisation=organisation, name=unit_name)
+                self.units[unit_name] = unit
+
+    def build_process(self) -> Process:
+        orgs = self.organisations
+        # The plan ran 2018-09-01 to 2021-09-01. The demo extends the period
+        # (and its last phase) to a year from today, so that today's meetings
+        # and the referral form fall inside a running process.
+        ends_on = max(datetime.date(2021, 9, 1), self.today + datetime.timedelta(days=365))
+        process = Process.objects.create(
+            name="Klientstöd Båstad",
+            owner=orgs["Båstads kommun"],
+            financier=orgs["Samordningsförbundet NNV Skåne"],
+            starts_on=datetime.date(2018, 9, 1),
+            ends_on=ends_on,
+            capacity=15,
+            outcome_goal_percent=30,
+        )
+        process.partners.set(
+            [
+                orgs["Båstads kommun"],
+                orgs["Arbetsförmedlingen"],
+                orgs["Försäkringskassan"],
+                orgs["Region Skåne"],
+            ]
+        )
+        phases = [
+            (ProcessPhase.Kind.PLANNING, datetime.date(2018, 9, 1), datetime.date(2018, 11, 1)),
+            (
+                ProcessPhase.Kind.IMPLEMENTATION,
+                datetime.date(2018, 11, 2),
+                datetime.date(2021, 2, 28),
+            ),
+            (ProcessPhase.Kind.ORDINARY, datetime.date(2021, 3, 1), ends_on),
+        ]
+        ProcessPhase.objects.bulk_create(
+            ProcessPhase(process=process, kind=kind, starts_on=start, ends_on=end)
+            for kind, start, end in phases
+        )
+        return process
+
+    def build_users(self, process: Process) -> dict[str, User]:
+        users: dict[str, User] = {}
+        for number, spec in enumerate(USERS):
+            existing = User.objects.filter(username=spec.username).first()
+            if existing is not None:
+                # Someone made this user by hand; leave it (and its password) alone.
+                self.notes.append(f"User {spec.username!r} already existed and was left as it is.")
+                users[spec.role] = existing
+                continue
+            user = User(
+                username=spec.username,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                email=f"{ascii_slug(spec.first_name)}.{ascii_slug(spec.last_name)}@example.se",
+                role=spec.role,
+                organisation=self.organisations.get(spec.organisation or ""),
+                unit=self.units.get(spec.unit or ""),
+                # 040-628 04 00 to 040-628 04 99 is a PTS range for fiction.
+                phone=f"040-628 04 {10 + number:02d}",
+                is_staff=spec.role == Role.ADMIN,
+                is_superuser=spec.role == Role.ADMIN,
+            )
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            if spec.member:
+                user.processes.add(process)
+            users[spec.role] = user
+        return users
+
+    # -- clients -----------------------------------------------------------
+
+    def personnummer_for(self, birth: datetime.date, gender: str, coordination: bool) -> str:
+        """A valid number for a fictional person: random birth number, right check digit."""
+        day = birth.day + personnummer.COORDINATION_DAY_OFFSET if coordination else birth.day
+        # The third digit of the birth number is odd for men and even for women.
+        gender_digit = self.rng.choice([1, 3, 5, 7, 9] if gender == M else [0, 2, 4, 6, 8])
+        serial = f"{self.rng.randint(2, 98):02d}{gender_digit}"
+        head = f"{birth:%y%m}{day:02d}{serial}"
+        number = f"{birth.year}{birth:%m}{day:02d}-{serial}{luhn.calc_check_digit(head)}"
+        return personnummer.normalise(number, today=self.today)
+
+    def build_clients(self) -> list[tuple[ClientSpec, Client]]:
+        rng = self.rng
+        used = set(Client.objects.values_list("personnummer", flat=True))
+        samsyn = set(rng.sample(range(len(CLIENTS)), k=len(CLIENTS) // 3))
+        made: list[tuple[ClientSpec, Client]] = []
+        for index, spec in enumerate(CLIENTS):
+            while True:
+                birth = ages.years_before(self.today, spec.age) - datetime.timedelta(
+                    days=rng.randint(1, 360)
+                )
+                number = self.personnummer_for(birth, spec.gender, spec.coordination_number)
+                if number not in used:
+                    used.add(number)
+                    break
+            city, postal_codes, streets = rng.choices(PLACES, weights=[6, 3, 2])[0]
+            income = rng.choices(
+                [
+                    IncomeSource.ECONOMIC_ASSISTANCE,
+                    IncomeSource.OTHER_PUBLIC,
+                    IncomeSource.ACTIVITY_SUPPORT,
+                    IncomeSource.NONE,
+                ],
+                weights=[22, 5, 2, 1],
+            )[0]
+            months = (
+                rng.randint(6, 120)
+                if income == IncomeSource.ECONOMIC_ASSISTANCE
+                else rng.randint(3, 36)
+                if income != IncomeSource.NONE
+                else None
+            )
+            client = Client(
+                personnummer=number,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                gender=spec.gender,
+                born_abroad=spec.born_abroad,
+                language=spec.language,
+                interpreter_needed=spec.interpreter,
+                # 070-174 06 05 to 070-174 06 99 is a PTS range for fiction.
+                phone=f"070-174 06 {5 + index:02d}",
+                email=(
+                    f"{ascii_slug(spec.first_name)}.{ascii_slug(spec.last_name)}@example.se"
+                    if index % 2 == 0
+                    else ""
+                ),
+                street_address=f"{rng.choice(streets)} {rng.randint(1, 40)}",
+                postal_code=rng.choice(postal_codes),
+                city=city,
+                protected_identity=spec.protected_identity,
+                income_source=income,
+                income_source_months=months,
+                education_level=rng.choices(
+                    [
+                        EducationLevel.PRIMARY,
+                        EducationLevel.UPPER_SECONDARY,
+                        EducationLevel.POST_SECONDARY,
+                        EducationLevel.UNKNOWN,
+                    ],
+                    weights=[10, 10, 3, 2],
+                )[0],
+                samsyn_participant=index in samsyn,
+            )
+            client.save()
+            made.append((spec, client))
+        return made
+
+    # -- cases -------------------------------------------------------------
+
+    def days_ago(self, low: int, high: int) -> datetime.date:
+        """A weekday between ``low`` and about ``high`` days ago."""
+        day = self.today - datetime.timedelta(days=self.rng.randint(low, high))
+        while day.weekday() >= 5:
+            day -= datetime.timedelta(days=1)
+        return day
+
+    def build_case(
+        self, spec: ClientSpec, client: Client, process: Process, coordinator: User
+    ) -> Case:
+        rng = self.rng
+        if spec.plan == ACTIVE:
+            return Case.objects.create(
+                client=client,
+                process=process,
+                coordinator=coordinator,
+                start_date=self.days_ago(30, 270),
+            )
+        followed_up = spec.plan.startswith(FOLLOWED_UP)
+        outcome = spec.plan.removeprefix(FOLLOWED_UP)
+        closed_on = self.days_ago(215, 280) if followed_up else self.days_ago(20, 600)
+        case = Case(
+            client=client,
+            process=process,
+            coordinator=coordinator,
+            start_date=next_weekday(closed_on - datetime.timedelta(days=rng.randint(120, 420))),
+            status=CaseStatus.FOLLOWED_UP if followed_up else CaseStatus.CLOSED,
+            closed_on=closed_on,
+            closure_outcome=outcome,
+            income_source_end=INCOME_AT_END.get(outcome, client.income_source),
+        )
+        if followed_up:
+            case.followup_done_on = next_weekday(
+                closed_on + datetime.timedelta(days=rng.randint(182, 195))
+            )
+            case.followup_result = FOLLOWUP_RESULTS[outcome]
+        case.full_clean(exclude=["client", "process", "coordinator"])
+        case.save()
+        return case
+
+    # -- meetings ----------------------------------------------------------
+
+    def at(self, day: datetime.date, time: datetime.time) -> datetime.datetime:
+        return datetime.datetime.combine(day, time, tzinfo=self.tz)
+
+    def spread(self, day: datetime.date) -> datetime.date:
+        """A weekend day becomes any weekday of the next week, not always the Monday."""
+        if day.weekday() < 5:
+            return day
+        return day + datetime.timedelta(days=7 - day.weekday() + self.rng.randint(0, 4))
+
+    def find_slot(
+        self, day: datetime.date, before: datetime.date | None = None
+    ) -> datetime.datetime | None:
+        """The first free weekday time from ``day`` on (never today), or None at ``before``."""
+        while before is None or day < before:
+            if day.weekday() < 5 and day != self.today:
+                free = [time for time in SLOTS if (day, time) not in self.taken]
+                if free:
+                    return self.at(day, self.rng.choice(free))
+            day += datetime.timedelta(days=1)
+        return None
+
+    def new_meeting(
+        self,
+        case: Case,
+        client: Client,
+        kind: str,
+        when: datetime.datetime,
+        coordinator: User,
+        rebooked_from: Meeting | None = None,
+    ) -> Meeting:
+        local = timezone.localtime(when, self.tz)
+        self.taken.add((local.date(), local.time()))
+        meeting = Meeting(
+            case=case,
+            kind=kind,
+            starts_at=when,
+            duration_minutes=90 if kind in (MeetingKind.FIRST, MeetingKind.FIA_SESSION) else 60,
+            location=LOCATIONS.get(kind, DEFAULT_LOCATION),
+            interpreter_needed=client.interpreter_needed,
+            interpreter_booked=client.interpreter_needed,
+            rebooked_from=rebooked_from,
+            created_by=coordinator,
+        )
+        self.meetings.append(meeting)
+        return meeting
+
+    def record(self, meeting: Meeting, status: str, note: str | None = None) -> None:
+        """Give a past meeting its outcome, as the coordinator would have that day."""
+        meeting.status = status
+        if status == MeetingStatus.HELD:
+            meeting.journal_note = note or self.rng.choice(HELD_NOTES[meeting.kind])
+        else:
+            meeting.journal_note = NOT_HELD_NOTES[status]
+        recorded = meeting.starts_at + datetime.timedelta(hours=self.rng.randint(2, 26))
+        meeting.outcome_recorded_at = min(recorded, self.now)
+
+    def past_outcome(self, kind: str, interpreter: bool) -> str:
+        weights = {
+            MeetingStatus.HELD: 74,
+            MeetingStatus.CANCELLED_BY_CLIENT: 7,
+            MeetingStatus.REBOOKED: 7,
+            MeetingStatus.NO_SHOW: 6,
+            MeetingStatus.INTERPRETER_MISSING: 4 if interpreter else 0,
+            MeetingStatus.THIRD_PARTY_MISSING: 12 if kind == MeetingKind.JOINT else 1,
+        }
+        return self.rng.choices(list(weights), weights=list(weights.values()))[0]
+
+    def walk(self, case: Case, client: Client, coordinator: User) -> None:
+        """Meetings from the case's start to its closure, or to two weeks ahead."""
+        rng = self.rng
+        active = case.status == CaseStatus.ACTIVE
+        end = None if active else case.closed_on
+        plan = KindPlan(fia_after=rng.randint(2, 4) if rng.random() < 0.5 else None)
+        cursor = self.spread(case.start_date + datetime.timedelta(days=rng.randint(2, 10)))
+        forced: tuple[str, Meeting] | None = None
+        while True:
+            when = self.find_slot(cursor, before=end)
+            if when is None:
+                break
+            if forced is None:
+                kind = plan.next_kind(rng)
+                meeting = self.new_meeting(case, client, kind, when, coordinator)
+            else:
+                kind, parent = forced
+                meeting = self.new_meeting(case, client, kind, when, coordinator, parent)
+                forced = None
+            day = when.date()
+            if day < self.today:
+                status = self.past_outcome(kind, client.interpreter_needed)
+                if status == MeetingStatus.REBOOKED:
+                    target = self.find_slot(
+                        self.spread(day + datetime.timedelta(days=rng.randint(1, 6))), before=end
+                    )
+                    if target is None:
+                        status = MeetingStatus.CANCELLED_BY_CLIENT
+                    else:
+                        self.record(meeting, status)
+                        forced = (kind, meeting)
+                        cursor = target.date()
+                        continue
+                note = None
+                if kind == MeetingKind.FIA_SESSION:
+                    note = FIA_NOTES[3 - plan.fia_left]
+                self.record(meeting, status, note)
+                plan.advance(kind, held=status == MeetingStatus.HELD)
+            else:
+                plan.advance(kind, held=True)
+            step = 7 if plan.in_fia else rng.choice([7, 7, 7, 10, 14, 14, 21])
+            cursor = self.spread(day + datetime.timedelta(days=step))
+            if active and day < self.today and cursor > self.horizon:
+                # Every active case has its next meeting booked.
+                cursor = self.spread(self.today + datetime.timedelta(days=rng.randint(1, 10)))
+            if active and cursor > self.horizon:
+                break
+        if case.status == CaseStatus.FOLLOWED_UP and case.followup_done_on:
+            day = case.followup_done_on
+            free = [time for time in SLOTS if (day, time) not in self.taken]
+            when = self.at(day, free[0] if free else SLOTS[1])
+            meeting = self.new_meeting(case, client, MeetingKind.FOLLOW_UP, when, coordinator)
+            self.record(meeting, MeetingStatus.HELD)
+
+    def book_today(self, cases: list[tuple[Case, Client]], coordinator: User) -> None:
+        """Three meetings today, at 09:00, 13:00 and 14:30; the first one already past is held."""
+        by_case: dict[int, list[datetime.date]] = {}
+        for meeting in self.meetings:
+            by_case.setdefault(meeting.case.pk, []).append(meeting.starts_at.date())
+        quiet = [
+            (case, client)
+            for case, client in cases
+            if all(abs((day - self.today).days) >= 3 for day in by_case.get(case.pk, []))
+        ]
+        chosen = self.rng.sample(quiet if len(quiet) >= 3 else cases, k=3)
+        recorded_one = False
+        for (case, client), time, kind in zip(
+            chosen,
+            [SLOTS[0], SLOTS[2], SLOTS[3]],
+            [MeetingKind.ALLIANCE, MeetingKind.JOINT, MeetingKind.ALLIANCE],
+            strict=True,
+        ):
+            meeting = self.new_meeting(case, client, kind, self.at(self.today, time), coordinator)
+            if meeting.starts_at <= self.now and not recorded_one:
+                self.record(meeting, MeetingStatus.HELD)
+                recorded_one = True
+
+    def leave_awaiting(self, active_cases: list[tuple[Case, Client]], coordinator: User) -> None:
+        """Two meetings of the past week stay booked: their outcome is still to be recorded."""
+        week_ago = self.today - datetime.timedelta(days=7)
+        active_ids = {case.pk for case, _ in active_cases}
+        rebooked_parents = {id(m.rebooked_from) for m in self.meetings if m.rebooked_from}
+        candidates = sorted(
+            (
+                m
+                for m in self.meetings
+                if m.case.pk in active_ids
+                and m.status == MeetingStatus.HELD
+                and m.kind == MeetingKind.ALLIANCE
+                and m.rebooked_from is None
+                and id(m) not in rebooked_parents
+                and week_ago <= timezone.localtime(m.starts_at, self.tz).date() < self.today
+            ),
+            key=lambda m: m.starts_at,
+            reverse=True,
+        )[:2]
+        for meeting in candidates:
+            meeting.status = MeetingStatus.BOOKED
+            meeting.journal_note = ""
+            meeting.outcome_recorded_at = None
+        # Hardly ever needed: too few meetings last week to choose from.
+        day = self.today
+        for case, client in active_cases[: 2 - len(candidates)]:
+            when = None
+            while when is None:
+                day -= datetime.timedelta(days=1)
+                free = [t for t in SLOTS if (day, t) not in self.taken]
+                if day.weekday() < 5 and free:
+                    when = self.at(day, free[0])
+            self.new_meeting(case, client, MeetingKind.ALLIANCE, when, coordinator)
+
+    def cover_every_status(self) -> None:
+        """Make sure the demo shows every outcome, whatever today's date did to the dice."""
+        present = {m.status for m in self.meetings}
+        rebooked_parents = {id(m.rebooked_from) for m in self.meetings if m.rebooked_from}
+        for status in NOT_HELD_STATUSES:
+            if status in present:
+                continue
+            candidates = [
+                m
+                for m in self.meetings
+                if m.status == MeetingStatus.HELD
+                and m.kind == MeetingKind.ALLIANCE
+                and m.rebooked_from is None
+                and id(m) not in rebooked_parents
+                and (status != MeetingStatus.INTERPRETER_MISSING or m.interpreter_needed)
+                # A rebooking needs room for the new time: only on an active case.
+                and (status != MeetingStatus.REBOOKED or m.case.status == CaseStatus.ACTIVE)
+            ]
+            if not candidates:
+                continue
+            meeting = self.rng.choice(candidates)
+            self.record(meeting, status)
+            if status == MeetingStatus.REBOOKED:
+                local = timezone.localtime(meeting.starts_at, self.tz)
+                when = self.find_slot(local.date() + datetime.timedelta(days=1))
+                assert when is not None
+                client = meeting.case.client
+                assert meeting.created_by is not None
+                new = self.new_meeting(
+                    meeting.case, client, meeting.kind, when, meeting.created_by, meeting
+                )
+                if when.date() < self.today:
+                    self.record(new, MeetingStatus.HELD)
+
+    def interpreter_gap(self) -> None:
+        """One coming meeting needs an interpreter who is not yet booked."""
+        coming = sorted(
+            (
+                m
+                for m in self.meetings
+                if m.status == MeetingStatus.BOOKED
+                and m.interpreter_needed
+                and timezone.localtime(m.starts_at, self.tz).date() > self.today
+            ),
+            key=lambda m: m.starts_at,
+        )
+        if coming:
+            coming[0].interpreter_booked = False
+
+    def save_meetings(self) -> None:
+        """Bulk-create, parents before the meetings that were rebooked from them."""
+
+        def depth(meeting: Meeting) -> int:
+            level = 0
+            while meeting.rebooked_from is not None:
+                meeting = meeting.rebooked_from
+                level += 1
+            return level
+
+        levels: dict[int, list[Meeting]] = {}
+        for meeting in self.meetings:
+            levels.setdefault(depth(meeting), []).append(meeting)
+        for level in sorted(levels):
+            # The parents now have primary keys; point the children at them.
+            for meeting in levels[level]:
+                if meeting.rebooked_from is not None:
+                    meeting.rebooked_from_id = meeting.rebooked_from.pk
+            Meeting.objects.bulk_create(levels[level])
+
+    # -- consents ----------------------------------------------------------
+
+    def build_consents(self, cases: list[tuple[Case, Client]]) -> int:
+        af = self.organisations["Arbetsförmedlingen"]
+        fk = self.organisations["Försäkringskassan"]
+        consents: list[Consent] = []
+        kinds = Consent.Kind
+        active = [(case, client) for case, client in cases if case.status == CaseStatus.ACTIVE]
+        for number, (case, client) in enumerate(active[:6]):
+            consents.append(
+                Consent(client=client, kind=kinds.SUS_REGISTRATION, given_on=case.start_date)
+            )
+            if number < 4:
+                withdrawn = number == 3
+                consents.append(
+                    Consent(
+                        client=client,
+                        kind=kinds.INFORMATION_SHARING,
+                        organisation=af if number % 2 == 0 else fk,
+                        given_on=case.start_date,
+                        withdrawn_on=self.today - datetime.timedelta(days=12)
+                        if withdrawn
+                        else None,
+                        note="Återkallat muntligen i samtal." if withdrawn else "",
+                    )
+                )
+        ended = [(case, client) for case, client in cases if case.status != CaseStatus.ACTIVE]
+        # The followed-up cases, and two recently closed ones whose follow-up is still to come.
+        recent = sorted(
+            (pair for pair in ended if pair[0].status == CaseStatus.CLOSED),
+            key=lambda pair: pair[0].closed_on or self.today,
+            reverse=True,
+        )[:2]
+        for case, client in [p for p in ended if p[0].status == CaseStatus.FOLLOWED_UP] + recent:
+            assert case.closed_on is not None
+            consents.append(Consent(client=client, kind=kinds.FOLLOW_UP, given_on=case.closed_on))
+        Consent.objects.bulk_create(consents)
+        return len(consents)
+
+    # -- all of it ---------------------------------------------------------
+
+    def build(self) -> dict[str, Any]:
+        self.build_organisations()
+        process = self.build_process()
+        users = self.build_users(process)
+        coordinator = users[Role.COORDINATOR]
+        cases = [
+            (self.build_case(spec, client, process, coordinator), client)
+            for spec, client in self.build_clients()
+        ]
+        active = [(case, client) for case, client in cases if case.status == CaseStatus.ACTIVE]
+        # The slots of today's meetings are kept free by find_slot, which skips today.
+        for case, client in cases:
+            self.walk(case, client, coordinator)
+        self.book_today(active, coordinator)
+        self.leave_awaiting(active, coordinator)
+        self.cover_every_status()
+        self.interpreter_gap()
+        self.save_meetings()
+        consents = self.build_consents(cases)
+        week = self.today + datetime.timedelta(days=7)
+        local_days = [timezone.localtime(m.starts_at, self.tz).date() for m in self.meetings]
+        return {
+            "process": process,
+            "organisations": len(self.organisations),
+            "units": len(self.units),
+            "users": len(users),
+            "clients": len(cases),
+            "active": len(active),
+            "closed": sum(case.status == CaseStatus.CLOSED for case, _ in cases),
+            "followed_up": sum(case.status == CaseStatus.FOLLOWED_UP for case, _ in cases),
+            "meetings": len(self.meetings),
+            "today": sum(day == self.today for day in local_days),
+            "coming_week": sum(self.today < day <= week for day in local_days),
+            "awaiting": sum(
+                m.status == MeetingStatus.BOOKED and m.starts_at <= self.now for m in self.meetings
+            ),
+            "consents": consents,
+            "notes": self.notes,
+        }
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a fictional demo of Klientstöd Båstad: partners, the process, one user per "
+        f"role (password {DEMO_PASSWORD}), clients, cases, meetings and consents. "
+        "Only with DEBUG on; does nothing if the demo users exist."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates demo users with a known password; "
+                "it runs only with DJANGO_DEBUG=1."
+            )
+        if User.objects.filter(username=COORDINATOR_USERNAME).exists():
+            self.stdout.write(
+                f"The demo data is already there (user {COORDINATOR_USERNAME!r} exists); "
+                "nothing to do."
+            )
+            return
+        with transaction.atomic():
+            made = DemoBuilder().build()
+        for note in made["notes"]:
+            self.stdout.write(self.style.WARNING(note))
+        process = made["process"]
+        self.stdout.write(self.style.SUCCESS(f"Demo data created for the process {process.name}:"))
+        lines = [
+            f"  organisations: {made['organisations']} with {made['units']} units",
+            f"  users: {made['users']}, one per role",
+            f"  clients: {made['clients']}",
+            f"  cases: {made['active']} active (capacity {process.capacity}), "
+            f"{made['closed']} closed, {made['followed_up']} followed up",
+            f"  meetings: {made['meetings']} ({made['today']} today, "
+            f"{made['coming_week']} in the coming 7 days, {made['awaiting']} awaiting an outcome)",
+            f"  consents: {made['consents']}",
+            f"Log in as {COORDINATOR_USERNAME} / {DEMO_PASSWORD} "
+            f"(or {', '.join(u.username for u in USERS[1:])}; same password).",
+        ]
+        for line in lines:
+            self.stdout.write(line)

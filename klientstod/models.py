@@ -1,0 +1,583 @@
+"""The shared core of Klientstöd: who works here, the process, and the client's case.
+
+Referrals, interventions and reporting build on these models; nothing here
+imports them.
+"""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import ages, personnummer
+from .querysets import (
+    CaseQuerySet,
+    ClientQuerySet,
+    ConsentQuerySet,
+    MeetingQuerySet,
+    ProcessQuerySet,
+)
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Client coordinator")
+    BIBLIOTHERAPIST = "bibliotherapist", _("Bibliotherapist")
+    REFERRER = "referrer", _("Referring caseworker")
+    STEERING = "steering", _("Steering group")
+    EVALUATOR = "evaluator", _("Evaluator")
+    ADMIN = "admin", _("Administrator")
+
+
+class Organisation(models.Model):
+    """A partner agency: Arbetsförmedlingen, Försäkringskassan, a region, a municipality."""
+
+    class Kind(models.TextChoices):
+        EMPLOYMENT_SERVICE = "employment_service", _("Public employment service")
+        SOCIAL_INSURANCE = "social_insurance", _("Social insurance agency")
+        REGION = "region", _("Region (health care)")
+        MUNICIPALITY = "municipality", _("Municipality")
+        COORDINATION_ASSOCIATION = "coordination_association", _("Coordination association")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A unit of a partner organisation, such as a health centre or a municipal department."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="units", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="unit_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.short_name or self.organisation.name} – {self.name}"
+
+
+class Process(models.Model):
+    """A Finsam-financed process (insats) that runs client coordination."""
+
+    name = models.CharField(_("name"), max_length=200)
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="owned_processes",
+        verbose_name=_("process owner"),
+    )
+    financier = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="financed_processes",
+        verbose_name=_("financier"),
+    )
+    partners = models.ManyToManyField(
+        Organisation, blank=True, related_name="partner_processes", verbose_name=_("partners")
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    capacity = models.PositiveSmallIntegerField(
+        _("coordinator capacity"),
+        default=15,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many clients the coordinators can follow at the same time."),
+    )
+    outcome_goal_percent = models.PositiveSmallIntegerField(
+        _("outcome goal (%)"),
+        default=30,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Share of closed cases that should reach work, studies or sickness compensation."
+        ),
+    )
+
+    objects = ProcessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("process")
+        verbose_name_plural = _("processes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="process_period_in_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The process cannot end before it starts.")})
+
+
+class ProcessPhase(models.Model):
+    """A phase of a process's plan, such as planning or implementation."""
+
+    class Kind(models.TextChoices):
+        PLANNING = "planning", _("Planning and training")
+        IMPLEMENTATION = "implementation", _("Implementation")
+        ORDINARY = "ordinary", _("Implementation in ordinary operations")
+
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="phases", verbose_name=_("process")
+    )
+    kind = models.CharField(_("phase"), max_length=20, choices=Kind.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        ordering = ["process", "starts_on"]
+        verbose_name = _("process phase")
+        verbose_name_plural = _("process phases")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_on}–{self.ends_on}"
+
+
+class User(AbstractUser):
+    """A person who logs in. Each has one role; most belong to one or more processes."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("organisation"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("unit"),
+    )
+    processes = models.ManyToManyField(
+        Process, blank=True, related_name="members", verbose_name=_("processes")
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and self.role in roles
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.has_role(Role.COORDINATOR)
+
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    OTHER = "other", _("Other / not stated")
+
+
+class IncomeSource(models.TextChoices):
+    ECONOMIC_ASSISTANCE = "economic_assistance", _("Economic assistance")
+    ACTIVITY_SUPPORT = "activity_support", _("Activity support (employment service)")
+    SICKNESS_BENEFIT = "sickness_benefit", _("Sickness benefit")
+    SICKNESS_COMPENSATION = "sickness_compensation", _("Sickness or activity compensation")
+    OTHER_PUBLIC = "other_public", _("Other public support")
+    EMPLOYMENT = "employment", _("Salary from work")
+    STUDY_SUPPORT = "study_support", _("Study support")
+    NONE = "none", _("No income")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class EducationLevel(models.TextChoices):
+    PRIMARY = "primary", _("Compulsory school or shorter")
+    UPPER_SECONDARY = "upper_secondary", _("Upper secondary school")
+    POST_SECONDARY = "post_secondary", _("Post-secondary education")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Client(models.Model):
+    """A person who is or has been followed by a client coordinator."""
+
+    personnummer = models.CharField(
+        _("personnummer"),
+        max_length=13,
+        unique=True,
+        help_text=_("Personnummer or samordningsnummer, 10 or 12 digits."),
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    # Kept beside the personnummer so that age bands can be filtered in the database.
+    birth_date = models.DateField(_("date of birth"), editable=False)
+    born_abroad = models.BooleanField(_("born abroad"), default=False)
+    language = models.CharField(
+        _("language"), max_length=60, blank=True, help_text=_("The language the client prefers.")
+    )
+    interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    protected_identity = models.BooleanField(
+        _("protected identity"),
+        default=False,
+        help_text=_("Skyddad identitet: the address is never printed or shown to partners."),
+    )
+    income_source = models.CharField(
+        _("income source at start"),
+        max_length=30,
+        choices=IncomeSource.choices,
+        default=IncomeSource.UNKNOWN,
+    )
+    income_source_months = models.PositiveSmallIntegerField(
+        _("months on that income source"), null=True, blank=True
+    )
+    education_level = models.CharField(
+        _("education level"),
+        max_length=20,
+        choices=EducationLevel.choices,
+        default=EducationLevel.UNKNOWN,
+    )
+    samsyn_participant = models.BooleanField(
+        _("SAMSYN participant"),
+        default=False,
+        help_text=_("Followed in SAMSYN, the employment service's and social services' forum."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="client_name_idx"),
+            models.Index(fields=["birth_date"], name="client_birth_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.personnummer = personnummer.normalise(self.personnummer)
+        self.birth_date = personnummer.birth_date(self.personnummer)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("klientstod:client-detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age(self, on: datetime.date | None = None) -> int:
+        return ages.age_on(self.birth_date, on or timezone.localdate())
+
+
+class CaseStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+    FOLLOWED_UP = "followed_up", _("Follow-up done")
+
+
+class ClosureOutcome(models.TextChoices):
+    WORK = "work", _("Work")
+    STUDIES = "studies", _("Studies")
+    SICKNESS_COMPENSATION = "sickness_compensation", _("Sickness or activity compensation")
+    OTHER_INTERVENTION = "other_intervention", _("Other intervention")
+    MOVED = "moved", _("Moved")
+    CLIENT_ENDED = "client_ended", _("Ended by the client")
+    REGISTERED_IN_ERROR = "registered_in_error", _("Registered in error")
+
+
+#: Outcomes that count toward the process's goal of self-support (SPEC §4.8).
+GOAL_OUTCOMES = (
+    ClosureOutcome.WORK,
+    ClosureOutcome.STUDIES,
+    ClosureOutcome.SICKNESS_COMPENSATION,
+)
+
+
+class Case(models.Model):
+    """One period of client coordination (aktualisering) for a client in a process."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="cases", verbose_name=_("client")
+    )
+    process = models.ForeignKey(
+        Process, on_delete=models.PROTECT, related_name="cases", verbose_name=_("process")
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_cases",
+        limit_choices_to={"role": Role.COORDINATOR},
+        verbose_name=_("coordinator"),
+    )
+    start_date = models.DateField(_("start date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closure_outcome = models.CharField(
+        _("outcome at closure"), max_length=30, choices=ClosureOutcome.choices, blank=True
+    )
+    income_source_end = models.CharField(
+        _("income source at end"), max_length=30, choices=IncomeSource.choices, blank=True
+    )
+    followup_done_on = models.DateField(_("follow-up done on"), null=True, blank=True)
+    followup_result = models.TextField(_("follow-up result"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "process"],
+                condition=Q(status="active"),
+                name="case_one_active_per_client_and_process",
+                violation_error_message=_("The client already has an active case in this process."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active") | Q(closed_on__isnull=False),
+                name="case_closed_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["process", "status"], name="case_process_status_idx"),
+            models.Index(fields=["process", "start_date"], name="case_process_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Case %(number)s") % {"number": self.number}
+
+    def get_absolute_url(self) -> str:
+        return reverse("klientstod:case-detail", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        return f"KS-{self.pk:05d}" if self.pk else "KS-?"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == CaseStatus.ACTIVE
+
+    def clean(self) -> None:
+        errors: dict[str, list[Any]] = {}
+        if self.status != CaseStatus.ACTIVE:
+            if not self.closed_on:
+                errors.setdefault("closed_on", []).append(_("A closed case needs a closing date."))
+            if not self.closure_outcome:
+                errors.setdefault("closure_outcome", []).append(
+                    _("A closed case needs an outcome.")
+                )
+        if self.closed_on and self.start_date and self.closed_on < self.start_date:
+            errors.setdefault("closed_on", []).append(
+                _("The case cannot be closed before it started.")
+            )
+        if self.status == CaseStatus.FOLLOWED_UP and not self.followup_done_on:
+            errors.setdefault("followup_done_on", []).append(_("Give the date of the follow-up."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class MeetingKind(models.TextChoices):
+    FIRST = "first", _("First meeting")
+    ALLIANCE = "alliance", _("Alliance meeting")
+    FIA_SESSION = "fia_session", _("FIA session")
+    JOINT = "joint", _("Joint meeting with partners")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+
+
+class MeetingStatus(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    HELD = "held", _("Held")
+    CANCELLED_BY_CLIENT = "cancelled_by_client", _("Cancelled by the client")
+    REBOOKED = "rebooked", _("Rebooked")
+    NO_SHOW = "no_show", _("No-show")
+    INTERPRETER_MISSING = "interpreter_missing", _("Cancelled: interpreter missing")
+    THIRD_PARTY_MISSING = "third_party_missing", _("Cancelled: third party missing")
+
+
+#: The statuses that mean a planned meeting did not take place (SPEC §4.4).
+NOT_HELD_STATUSES = (
+    MeetingStatus.CANCELLED_BY_CLIENT,
+    MeetingStatus.REBOOKED,
+    MeetingStatus.NO_SHOW,
+    MeetingStatus.INTERPRETER_MISSING,
+    MeetingStatus.THIRD_PARTY_MISSING,
+)
+
+
+class Meeting(models.Model):
+    """A planned conversation (samtal) with the client, and what came of it."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("case")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.ALLIANCE
+    )
+    starts_at = models.DateTimeField(_("time"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("length (minutes)"), default=60, validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    interpreter_booked = models.BooleanField(_("interpreter booked"), default=False)
+    status = models.CharField(
+        _("status"), max_length=30, choices=MeetingStatus.choices, default=MeetingStatus.BOOKED
+    )
+    journal_note = models.TextField(_("journal note"), blank=True)
+    rebooked_from = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rebooked_to",
+        verbose_name=_("rebooked from"),
+    )
+    outcome_recorded_at = models.DateTimeField(_("outcome recorded"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("booked by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        indexes = [
+            models.Index(fields=["case", "starts_at"], name="meeting_case_time_idx"),
+            models.Index(fields=["starts_at", "status"], name="meeting_time_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.starts_at)
+        return f"{self.get_kind_display()} {local:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_booked(self) -> bool:
+        return self.status == MeetingStatus.BOOKED
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == MeetingStatus.HELD
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def awaits_outcome(self) -> bool:
+        """Booked, and its time has passed: the coordinator should record what happened."""
+        return self.is_booked and self.starts_at <= timezone.now()
+
+    @property
+    def lacks_interpreter(self) -> bool:
+        return self.is_booked and self.interpreter_needed and not self.interpreter_booked
+
+
+class Consent(models.Model):
+    """A consent the client has given, and when it was withdrawn if it was."""
+
+    class Kind(models.TextChoices):
+        INFORMATION_SHARING = "information_sharing", _("Information sharing with a partner")
+        SUS_REGISTRATION = "sus_registration", _("Registration in SUS (form 9443)")
+        FOLLOW_UP = "follow_up", _("Follow-up after six months")
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="consents", verbose_name=_("client")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner"),
+        help_text=_("The partner the client lets us share information with."),
+    )
+    given_on = models.DateField(_("given on"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "-given_on"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="information_sharing") | Q(organisation__isnull=False),
+                name="consent_sharing_names_partner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.organisation_id:
+            return f"{self.get_kind_display()}: {self.organisation}"
+        return str(self.get_kind_display())
+
+    def is_in_force(self, on: datetime.date | None = None) -> bool:
+        day = on or timezone.localdate()
+        return self.given_on <= day and (self.withdrawn_on is None or self.withdrawn_on > day)
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.INFORMATION_SHARING and not self.organisation_id:
+            raise ValidationError({"organisation": _("Name the partner the consent covers.")})
+        if self.withdrawn_on and self.given_on and self.withdrawn_on < self.given_on:
+            raise ValidationError(
+                {"withdrawn_on": _("A consent cannot be withdrawn before it was given.")}
+            )

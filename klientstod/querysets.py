@@ -1,0 +1,106 @@
+"""Row-level access and reusable filters for the core models.
+
+Every view reaches a record through ``visible_to(user)``: a record outside the
+user's scope simply is not in the queryset, so a lookup by id answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from . import personnummer
+
+if TYPE_CHECKING:
+    from .models import User
+
+
+def _is(user: Any, role: str) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == role)
+
+
+class ProcessQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ProcessQuerySet:
+        if _is(user, "admin"):
+            return self.all()
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(members=user)
+
+
+class ClientQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ClientQuerySet:
+        """Coordinators see the clients who have a case in one of their processes."""
+        if not _is(user, "coordinator"):
+            return self.none()
+        from .models import Case
+
+        return self.filter(
+            Exists(Case.objects.filter(client=OuterRef("pk"), process__members=user))
+        )
+
+    def search(self, text: str) -> ClientQuerySet:
+        """Exact personnummer (any accepted form), or every word in the first or last name."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        if personnummer.is_valid(text):
+            return self.filter(personnummer=personnummer.normalise(text))
+        q = Q()
+        for word in text.split():
+            q &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        return self.filter(q)
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> CaseQuerySet:
+        if not _is(user, "coordinator"):
+            return self.none()
+        return self.filter(process__members=user)
+
+    def active(self) -> CaseQuerySet:
+        return self.filter(status="active")
+
+    def with_related(self) -> CaseQuerySet:
+        return self.select_related("client", "process", "coordinator")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> MeetingQuerySet:
+        if not _is(user, "coordinator"):
+            return self.none()
+        return self.filter(case__process__members=user)
+
+    def booked(self) -> MeetingQuerySet:
+        return self.filter(status="booked")
+
+    def between(self, start: datetime.date, end: datetime.date) -> MeetingQuerySet:
+        """Meetings on the local days from ``start`` up to, not including, ``end``."""
+        tz = timezone.get_current_timezone()
+        return self.filter(
+            starts_at__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
+            starts_at__lt=datetime.datetime.combine(end, datetime.time.min, tzinfo=tz),
+        )
+
+    def awaiting_outcome(self) -> MeetingQuerySet:
+        return self.booked().filter(starts_at__lte=timezone.now())
+
+    def with_related(self) -> MeetingQuerySet:
+        return self.select_related("case__client", "case__process", "rebooked_to")
+
+
+class ConsentQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ConsentQuerySet:
+        from .models import Client
+
+        return self.filter(client__in=Client.objects.visible_to(user))
+
+    def in_force(self, on: datetime.date | None = None) -> ConsentQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day), given_on__lte=day
+        )

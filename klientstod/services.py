@@ -1,0 +1,115 @@
+"""State changes of the core that span records, each in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Case, CaseStatus, Client, Meeting, MeetingStatus, Process, User
+
+
+def case_open(
+    *, client: Client, process: Process, start_date: datetime.date, coordinator: User | None
+) -> Case:
+    """Open a case for a saved client; a client has at most one active case per process."""
+    with transaction.atomic():
+        if Case.objects.filter(client=client, process=process, status=CaseStatus.ACTIVE).exists():
+            raise ValidationError(_("The client already has an active case in this process."))
+        case = Case(client=client, process=process, start_date=start_date, coordinator=coordinator)
+        case.full_clean(exclude=["client", "process"])
+        try:
+            # A savepoint, so that losing a race with another open leaves the
+            # outer transaction usable.
+            with transaction.atomic():
+                case.save()
+        except IntegrityError:
+            raise ValidationError(
+                _("The client already has an active case in this process.")
+            ) from None
+        return case
+
+
+def client_register(
+    *,
+    client: Client,
+    process: Process,
+    start_date: datetime.date,
+    coordinator: User | None,
+) -> tuple[Case, bool]:
+    """Register a client and open their case.
+
+    A personnummer already in the register reuses that person's record rather
+    than creating a second one; the second value says whether it was reused.
+    """
+    with transaction.atomic():
+        existing = Client.objects.select_for_update().filter(personnummer=client.personnummer)
+        known = existing.first()
+        if known is None:
+            client.save()
+        case = case_open(
+            client=known or client, process=process, start_date=start_date, coordinator=coordinator
+        )
+        return case, known is not None
+
+
+def meeting_book(*, case: Case, meeting: Meeting, by: User) -> Meeting:
+    """Book a meeting on an active case."""
+    if not case.is_active:
+        raise ValidationError(_("Meetings can only be booked on an active case."))
+    meeting.case = case
+    meeting.status = MeetingStatus.BOOKED
+    meeting.created_by = by
+    meeting.save()
+    return meeting
+
+
+def meeting_record_outcome(
+    *,
+    meeting: Meeting,
+    status: str,
+    journal_note: str = "",
+    new_starts_at: datetime.datetime | None = None,
+    by: User,
+) -> Meeting | None:
+    """Record what became of a booked meeting.
+
+    Returns the new meeting when the outcome is a rebooking, otherwise None.
+    """
+    if status == MeetingStatus.BOOKED or status not in MeetingStatus.values:
+        raise ValidationError({"status": _("Choose what happened at the meeting.")})
+    if status == MeetingStatus.REBOOKED and new_starts_at is None:
+        raise ValidationError({"new_starts_at": _("A rebooking needs the new time.")})
+    if status == MeetingStatus.HELD and not journal_note.strip():
+        raise ValidationError({"journal_note": _("Write a journal note for a held meeting.")})
+    with transaction.atomic():
+        # Lock the row: two people recording the same meeting at once must not
+        # both succeed.
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if locked.status != MeetingStatus.BOOKED:
+            raise ValidationError(
+                _("An outcome can only be recorded for a booked meeting; this one is %(status)s.")
+                % {"status": locked.get_status_display().lower()}
+            )
+        locked.status = status
+        locked.journal_note = journal_note.strip()
+        locked.outcome_recorded_at = timezone.now()
+        locked.save()
+        meeting.refresh_from_db()
+        if status != MeetingStatus.REBOOKED:
+            return None
+        assert new_starts_at is not None
+        return Meeting.objects.create(
+            case=locked.case,
+            kind=locked.kind,
+            starts_at=new_starts_at,
+            duration_minutes=locked.duration_minutes,
+            location=locked.location,
+            interpreter_needed=locked.interpreter_needed,
+            interpreter_booked=False,
+            rebooked_from=locked,
+            created_by=by,
+        )

@@ -1,0 +1,45 @@
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from ..models import CaseStatus, MeetingStatus
+
+register = template.Library()
+
+BADGES: dict[str, str] = {
+    MeetingStatus.BOOKED: "text-bg-primary",
+    MeetingStatus.HELD: "text-bg-success",
+    MeetingStatus.CANCELLED_BY_CLIENT: "text-bg-warning",
+    MeetingStatus.REBOOKED: "text-bg-info",
+    MeetingStatus.NO_SHOW: "text-bg-danger",
+    MeetingStatus.INTERPRETER_MISSING: "text-bg-warning",
+    MeetingStatus.THIRD_PARTY_MISSING: "text-bg-warning",
+    CaseStatus.ACTIVE: "text-bg-success",
+    CaseStatus.CLOSED: "text-bg-secondary",
+    CaseStatus.FOLLOWED_UP: "text-bg-dark",
+}
+
+
+@register.filter
+def badge_class(status: str) -> str:
+    return BADGES.get(status, "text-bg-light")
+
+
+@register.filter
+def age_on(client: Any, day: Any = None) -> int:
+    return client.age(day)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: Any, **changes: Any) -> str:
+    """The current query string with some parameters replaced (for paging links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        params[key] = value
+    return params.urlencode()
+
+
+@register.filter
+def local_day(value: Any) -> Any:
+    return timezone.localtime(value).date()

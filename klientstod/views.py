@@ -1,0 +1,429 @@
+"""The coordinator's daily work, and each role's start page."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.forms import BaseForm
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView
+
+from . import services, timeline
+from .access import AuthenticatedRequest, CoreUpdateView, ScopedMixin, role_required
+from .filters import CaseFilter
+from .forms import CaseForm, CaseOpenForm, ClientForm, ConsentForm, MeetingForm, MeetingOutcomeForm
+from .models import (
+    Case,
+    CaseStatus,
+    Client,
+    Consent,
+    Meeting,
+    MeetingStatus,
+    Organisation,
+    Process,
+    Role,
+    User,
+)
+
+COORDINATOR = (Role.COORDINATOR,)
+CASELOAD_PAGE_SIZE = 25
+#: The caseload search text is personal data (a name or a personnummer), so it
+#: is kept in the session rather than in the address bar and the access log.
+SEARCH_SESSION_KEY = "caseload_search"
+
+
+def _add_form_errors(form: BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# Start pages ---------------------------------------------------------------
+
+
+@login_required
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    """Each role's start page: the coordinator's is "Min dag"."""
+    user = request.user
+    if user.role == Role.COORDINATOR:
+        return my_day(request)
+    if user.role in (Role.STEERING, Role.EVALUATOR):
+        return render(
+            request, "klientstod/home_overview.html", {"processes": _process_overview(user)}
+        )
+    if user.role == Role.REFERRER:
+        return render(request, "klientstod/home_referrer.html", _referrer_context())
+    if user.role == Role.BIBLIOTHERAPIST:
+        return render(request, "klientstod/home_bibliotherapist.html")
+    if user.role == Role.ADMIN:
+        return render(request, "klientstod/home_admin.html", _admin_context())
+    return render(request, "klientstod/home_norole.html")
+
+
+def _process_overview(user: User) -> list[Process]:
+    """Aggregates only: no person can be read from these figures."""
+    today = timezone.localdate()
+    month_start = today.replace(day=1)
+    return list(
+        Process.objects.visible_to(user)
+        .select_related("owner", "financier")
+        .annotate(
+            active_cases=Count("cases", filter=Q(cases__status=CaseStatus.ACTIVE), distinct=True),
+            started_this_year=Count(
+                "cases", filter=Q(cases__start_date__year=today.year), distinct=True
+            ),
+            meetings_this_month=Count(
+                "cases__meetings",
+                filter=Q(
+                    cases__meetings__status=MeetingStatus.HELD,
+                    cases__meetings__starts_at__date__gte=month_start,
+                    cases__meetings__starts_at__date__lte=today,
+                ),
+            ),
+        )
+    )
+
+
+def _referrer_context() -> dict[str, Any]:
+    processes = (
+        Process.objects.filter(ends_on__gte=timezone.localdate())
+        .select_related("owner")
+        .order_by("name")
+    )
+    coordinators = (
+        User.objects.filter(role=Role.COORDINATOR, is_active=True, processes__in=processes)
+        .prefetch_related("processes")
+        .distinct()
+    )
+    return {"processes": processes, "coordinators": coordinators}
+
+
+def _admin_context() -> dict[str, Any]:
+    counts = Counter(
+        dict(
+            User.objects.filter(is_active=True)
+            .values_list("role")
+            .annotate(n=Count("pk"))
+            .values_list("role", "n")
+        )
+    )
+    return {
+        "role_counts": [(label, counts.get(value, 0)) for value, label in Role.choices],
+        "process_count": Process.objects.count(),
+        "organisation_count": Organisation.objects.count(),
+    }
+
+
+def my_day(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    mine = Meeting.objects.visible_to(user).filter(
+        Q(case__coordinator=user) | Q(case__coordinator__isnull=True)
+    )
+    week = list(
+        mine.with_related().between(today, today + datetime.timedelta(days=8)).order_by("starts_at")
+    )
+    days: dict[datetime.date, list[Meeting]] = {}
+    for meeting in week:
+        days.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
+    awaiting = mine.awaiting_outcome().with_related().order_by("starts_at")
+    processes = list(
+        Process.objects.visible_to(user).annotate(
+            active_cases=Count("cases", filter=Q(cases__status=CaseStatus.ACTIVE))
+        )
+    )
+    for process in processes:
+        process.free_places = max(process.capacity - process.active_cases, 0)
+    return render(
+        request,
+        "klientstod/my_day.html",
+        {
+            "today": today,
+            "todays_meetings": days.pop(today, []),
+            "coming_days": sorted(days.items()),
+            "awaiting": awaiting[:10],
+            "awaiting_count": awaiting.count(),
+            "processes": processes,
+            "missing_interpreters": sum(1 for m in week if m.lacks_interpreter),
+        },
+    )
+
+
+# Caseload ------------------------------------------------------------------
+
+
+@role_required(*COORDINATOR)
+def case_list(request: AuthenticatedRequest) -> HttpResponse:
+    if request.method == "POST":
+        request.session[SEARCH_SESSION_KEY] = request.POST.get("q", "").strip()[:100]
+        params = request.GET.copy()
+        params.pop("page", None)
+        return HttpResponseRedirect(f"{reverse('klientstod:case-list')}?{params.urlencode()}")
+    search = request.session.get(SEARCH_SESSION_KEY, "")
+    data = request.GET.copy()
+    data["q"] = search
+    next_meeting = (
+        Meeting.objects.filter(
+            case=OuterRef("pk"), status=MeetingStatus.BOOKED, starts_at__gte=timezone.now()
+        )
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    cases = (
+        Case.objects.visible_to(request.user)
+        .with_related()
+        .annotate(next_meeting=Subquery(next_meeting))
+        .order_by("client__last_name", "client__first_name", "-start_date")
+    )
+    filterset = CaseFilter(data, queryset=cases)
+    page = Paginator(filterset.qs, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "klientstod/case_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "search": search,
+            "query_string": params.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+class CaseDetailView(ScopedMixin, DetailView):
+    roles = COORDINATOR
+    model = Case
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().with_related()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        case = self.object
+        return super().get_context_data(
+            client=case.client,
+            timeline=timeline.build(case),
+            booked=case.meetings.filter(status=MeetingStatus.BOOKED).order_by("starts_at"),
+            other_cases=Case.objects.visible_to(cast(User, self.request.user))
+            .filter(client=case.client)
+            .exclude(pk=case.pk)
+            .select_related("process"),
+            **kwargs,
+        )
+
+
+class CaseUpdateView(CoreUpdateView):
+    roles = COORDINATOR
+    model = Case
+    form_class = CaseForm
+    success_message = _("The case was saved.")
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().with_related()
+
+
+# Clients -------------------------------------------------------------------
+
+
+@role_required(*COORDINATOR)
+def client_create(request: AuthenticatedRequest) -> HttpResponse:
+    """Register a client and open their case in one step."""
+    client_form = ClientForm(request.POST or None, user=request.user, prefix="client")
+    case_form = CaseOpenForm(request.POST or None, user=request.user, prefix="case")
+    if request.method == "POST" and client_form.is_valid() and case_form.is_valid():
+        try:
+            case, reused = services.client_register(
+                client=client_form.existing_client or client_form.instance,
+                process=case_form.cleaned_data["process"],
+                start_date=case_form.cleaned_data["start_date"],
+                coordinator=case_form.cleaned_data["coordinator"],
+            )
+        except ValidationError as error:
+            _add_form_errors(case_form, error)
+        else:
+            if reused:
+                messages.info(
+                    request,
+                    _(
+                        "The person was already in the register: the case was opened for the "
+                        "existing record. Check that its details are up to date."
+                    ),
+                )
+            else:
+                messages.success(request, _("The client was registered and the case opened."))
+            return redirect(case)
+    return render(
+        request,
+        "klientstod/client_form.html",
+        {"client_form": client_form, "case_form": case_form, "creating": True},
+    )
+
+
+class ClientDetailView(ScopedMixin, DetailView):
+    roles = COORDINATOR
+    model = Client
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        client = self.object
+        return super().get_context_data(
+            cases=Case.objects.visible_to(cast(User, self.request.user))
+            .filter(client=client)
+            .select_related("process", "coordinator"),
+            consents=client.consents.select_related("organisation"),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+@role_required(*COORDINATOR)
+def client_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
+    form = ClientForm(request.POST or None, instance=client, user=request.user, prefix="client")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The client's details were saved."))
+        return redirect(client)
+    return render(request, "klientstod/client_form.html", {"client_form": form, "client": client})
+
+
+@role_required(*COORDINATOR)
+def case_create(request: AuthenticatedRequest, client_pk: int) -> HttpResponse:
+    """Open a new case for a client already in the register."""
+    client = get_object_or_404(Client.objects.visible_to(request.user), pk=client_pk)
+    form = CaseOpenForm(request.POST or None, user=request.user, prefix="case")
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(
+                client=client,
+                process=form.cleaned_data["process"],
+                start_date=form.cleaned_data["start_date"],
+                coordinator=form.cleaned_data["coordinator"],
+            )
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("The case was opened."))
+            return redirect(case)
+    return render(request, "klientstod/case_open_form.html", {"form": form, "client": client})
+
+
+# Meetings ------------------------------------------------------------------
+
+
+@role_required(*COORDINATOR)
+def meeting_create(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
+    case = get_object_or_404(Case.objects.visible_to(request.user).with_related(), pk=case_pk)
+    initial = {
+        "interpreter_needed": case.client.interpreter_needed,
+        "kind": "alliance" if case.meetings.exists() else "first",
+    }
+    form = MeetingForm(request.POST or None, case=case, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_book(case=case, meeting=form.instance, by=request.user)
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was booked."))
+            return redirect(case)
+    return render(
+        request, "klientstod/meeting_form.html", {"form": form, "case": case, "creating": True}
+    )
+
+
+@role_required(*COORDINATOR)
+def meeting_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).with_related(), pk=pk)
+    case = meeting.case
+    if not meeting.is_booked:
+        messages.error(request, _("Only a booked meeting can be changed."))
+        return redirect(case)
+    form = MeetingForm(request.POST or None, instance=meeting, case=case)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The meeting was changed."))
+        return redirect(case)
+    return render(
+        request, "klientstod/meeting_form.html", {"form": form, "case": case, "meeting": meeting}
+    )
+
+
+@role_required(*COORDINATOR)
+def meeting_outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).with_related(), pk=pk)
+    case = meeting.case
+    initial = {"status": request.GET.get("status")} if request.method == "GET" else None
+    form = MeetingOutcomeForm(request.POST or None, meeting=meeting, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.meeting_record_outcome(
+                meeting=meeting,
+                status=form.cleaned_data["status"],
+                journal_note=form.cleaned_data["journal_note"],
+                new_starts_at=form.cleaned_data["new_starts_at"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _add_form_errors(form, error)
+        else:
+            if new is not None:
+                messages.success(
+                    request,
+                    _("The meeting was rebooked to %(time)s.")
+                    % {"time": f"{timezone.localtime(new.starts_at):%Y-%m-%d %H:%M}"},
+                )
+            else:
+                messages.success(request, _("The outcome was recorded."))
+            return redirect(case)
+    if not meeting.is_booked and request.method == "GET":
+        messages.error(request, _("An outcome can only be recorded for a booked meeting."))
+        return redirect(case)
+    return render(
+        request,
+        "klientstod/meeting_outcome_form.html",
+        {"form": form, "meeting": meeting, "case": case},
+    )
+
+
+# Consent -------------------------------------------------------------------
+
+
+@role_required(*COORDINATOR)
+def consent_create(request: AuthenticatedRequest, client_pk: int) -> HttpResponse:
+    client = get_object_or_404(Client.objects.visible_to(request.user), pk=client_pk)
+    form = ConsentForm(request.POST or None, instance=Consent(client=client))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The consent was recorded."))
+        return redirect(client)
+    return render(request, "klientstod/consent_form.html", {"form": form, "client": client})
+
+
+@require_POST
+@role_required(*COORDINATOR)
+def consent_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    with transaction.atomic():
+        consent = get_object_or_404(
+            Consent.objects.visible_to(request.user).select_for_update(of=("self",)), pk=pk
+        )
+        if consent.withdrawn_on is None:
+            consent.withdrawn_on = max(timezone.localdate(), consent.given_on)
+            consent.save(update_fields=["withdrawn_on"])
+            messages.success(request, _("The consent was withdrawn."))
+    return redirect(consent.client)

@@ -1,0 +1,1 @@
+"""Referrals (remiss) from partner caseworkers: the models land with the referral portal."""

@@ -1,0 +1,1 @@
+"""Milestones, budget, reporting calendar and the reports: models to come."""

@@ -1,0 +1,70 @@
+"""Helpers for the browser journeys: the system Chromium through Playwright, and axe-core."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--lang=sv-SE",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def chromium_path() -> str:
+    """The system Chromium, or a skip (a failure when REQUIRE_BROWSER=1) when it is missing."""
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    found = shutil.which(path) or (path if Path(path).is_file() else None)
+    if found:
+        return found
+    reason = (
+        f"no Chromium at {path} (install Debian's chromium or set CHROMIUM_PATH); "
+        "the browser journeys did not run"
+    )
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+class AccessibilityChecker:
+    """Runs axe-core on a page and collects WCAG 2.1 A/AA violations."""
+
+    def __init__(self) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe = Axe()
+        self.problems: list[str] = []
+        self.pages: list[str] = []
+        self.screenshots = os.environ.get("SCREENSHOT_DIR")
+
+    def check(self, page, name: str) -> None:
+        page.wait_for_load_state("load")
+        results = self.axe.run(
+            page,
+            options={
+                "runOnly": {"type": "tag", "values": WCAG_TAGS},
+                "resultTypes": ["violations"],
+            },
+        )
+        self.pages.append(name)
+        if results.violations_count:
+            self.problems.append(f"{name} ({page.url}):\n{results.generate_report()}")
+        if self.screenshots:
+            Path(self.screenshots).mkdir(parents=True, exist_ok=True)
+            page.screenshot(
+                path=f"{self.screenshots}/{len(self.pages):02d}-{name}.png", full_page=True
+            )
+
+    def assert_clean(self) -> None:
+        assert not self.problems, "\n\n".join(self.problems)

@@ -1,0 +1,92 @@
+"""Shared fixtures: a process with its partners, and one logged-in client per role."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client as HttpClient
+
+from klientstod.models import Role
+
+from .factories import CaseFactory, ProcessFactory, UserFactory
+
+ROLES = [role.value for role in Role]
+
+
+@pytest.fixture
+def process(db):
+    return ProcessFactory()
+
+
+@pytest.fixture
+def other_process(db):
+    return ProcessFactory()
+
+
+@pytest.fixture
+def users(process):
+    """One user per role; everyone but the referrer and admin belongs to ``process``."""
+    members = {Role.COORDINATOR, Role.BIBLIOTHERAPIST, Role.STEERING, Role.EVALUATOR}
+    return {
+        role: UserFactory(
+            username=role,
+            role=role,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+            processes=[process] if role in members else [],
+        )
+        for role in ROLES
+    }
+
+
+@pytest.fixture
+def coordinator(users):
+    return users[Role.COORDINATOR]
+
+
+def _logged_in(user) -> HttpClient:
+    http = HttpClient()
+    http.force_login(user)
+    return http
+
+
+@pytest.fixture
+def role_clients(users) -> dict[str, HttpClient]:
+    """A logged-in test client per role, plus ``anonymous``."""
+    clients = {role: _logged_in(user) for role, user in users.items()}
+    clients["anonymous"] = HttpClient()
+    return clients
+
+
+@pytest.fixture
+def coordinator_client(role_clients):
+    return role_clients[Role.COORDINATOR]
+
+
+@pytest.fixture
+def bibliotherapist_client(role_clients):
+    return role_clients[Role.BIBLIOTHERAPIST]
+
+
+@pytest.fixture
+def referrer_client(role_clients):
+    return role_clients[Role.REFERRER]
+
+
+@pytest.fixture
+def steering_client(role_clients):
+    return role_clients[Role.STEERING]
+
+
+@pytest.fixture
+def evaluator_client(role_clients):
+    return role_clients[Role.EVALUATOR]
+
+
+@pytest.fixture
+def admin_client_(role_clients):
+    return role_clients[Role.ADMIN]
+
+
+@pytest.fixture
+def case(process, coordinator):
+    return CaseFactory(process=process, coordinator=coordinator)

@@ -1,0 +1,123 @@
+"""factory-boy factories for the core models."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+import factory
+from django.utils import timezone
+from stdnum import luhn
+
+from klientstod.models import (
+    Case,
+    Client,
+    Consent,
+    Meeting,
+    Organisation,
+    Process,
+    Role,
+    Unit,
+    User,
+)
+
+PASSWORD = "a-long-test-password"
+
+
+def make_personnummer(seq: int, birth: datetime.date | None = None) -> str:
+    """A valid twelve-digit personnummer, different for every ``seq``."""
+    birth = birth or datetime.date(1970, 1, 1) + datetime.timedelta(days=(seq * 397) % 15000)
+    serial = f"{(seq % 999) + 1:03d}"
+    head = f"{birth:%y%m%d}{serial}"
+    return f"{birth:%Y%m%d}-{serial}{luhn.calc_check_digit(head)}"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.MUNICIPALITY
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Enhet {n}")
+
+
+class ProcessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Process
+
+    name = factory.Sequence(lambda n: f"Klientstöd {n}")
+    owner = factory.SubFactory(OrganisationFactory)
+    financier = factory.SubFactory(
+        OrganisationFactory, kind=Organisation.Kind.COORDINATION_ASSOCIATION
+    )
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=400))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=400))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Sequence(lambda n: f"Förnamn{n}")
+    last_name = "Testsson"
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.se")
+    role = Role.COORDINATOR
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def processes(self, create: bool, extracted: list[Process] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.processes.set(extracted)
+        if create:
+            self.save()
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    personnummer = factory.Sequence(make_personnummer)
+    first_name = factory.Iterator(["Anna", "Omar", "Sara", "Ali", "Eva", "Johan", "Fatima", "Nils"])
+    last_name = factory.Sequence(lambda n: f"Efternamn{n:04d}")
+    gender = factory.Iterator(["woman", "man"])
+    language = "svenska"
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    client = factory.SubFactory(ClientFactory)
+    process = factory.SubFactory(ProcessFactory)
+    start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60))
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    case = factory.SubFactory(CaseFactory)
+    starts_at = factory.LazyFunction(
+        lambda: (
+            timezone.now().replace(minute=0, second=0, microsecond=0)
+            + datetime.timedelta(days=random.randint(1, 5))
+        )
+    )
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    client = factory.SubFactory(ClientFactory)
+    kind = Consent.Kind.SUS_REGISTRATION
+    given_on = factory.LazyFunction(timezone.localdate)

@@ -1,0 +1,147 @@
+"""Every URL × every role: anonymous users are sent to log in, and each role
+gets 200, 403 or 404 as SPEC §1 says.
+
+The URL list is read from the resolver, so a new URL without a row here fails
+``test_every_url_has_an_access_rule``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from klientstod.models import Role
+
+from .factories import CaseFactory, ConsentFactory, MeetingFactory, UserFactory
+
+ALL_ROLES = [role.value for role in Role]
+COORDINATOR_ONLY = {role: 403 for role in ALL_ROLES} | {Role.COORDINATOR: 200}
+
+#: Django's own views, guarded by Django: the admin (staff only) and the
+#: language switch, login and logout, which everyone may use.
+NOT_OURS = {"set_language", "login", "logout"}
+
+
+@dataclass
+class Rule:
+    expected: dict[str, int]
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = lambda objects: {}
+    method: str = "get"
+    # The status a coordinator of another process gets for this object.
+    other_process: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _case(o: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": o["case"].pk}
+
+
+RULES: dict[str, Rule] = {
+    "klientstod:home": Rule({role: 200 for role in ALL_ROLES}),
+    "klientstod:case-list": Rule(COORDINATOR_ONLY),
+    "klientstod:client-create": Rule(COORDINATOR_ONLY),
+    "klientstod:case-detail": Rule(COORDINATOR_ONLY, _case, other_process=404),
+    "klientstod:case-update": Rule(COORDINATOR_ONLY, _case, other_process=404),
+    "klientstod:meeting-create": Rule(
+        COORDINATOR_ONLY, lambda o: {"case_pk": o["case"].pk}, other_process=404
+    ),
+    "klientstod:client-detail": Rule(
+        COORDINATOR_ONLY, lambda o: {"pk": o["case"].client_id}, other_process=404
+    ),
+    "klientstod:client-update": Rule(
+        COORDINATOR_ONLY, lambda o: {"pk": o["case"].client_id}, other_process=404
+    ),
+    "klientstod:case-create": Rule(
+        COORDINATOR_ONLY, lambda o: {"client_pk": o["case"].client_id}, other_process=404
+    ),
+    "klientstod:consent-create": Rule(
+        COORDINATOR_ONLY, lambda o: {"client_pk": o["case"].client_id}, other_process=404
+    ),
+    "klientstod:consent-withdraw": Rule(
+        COORDINATOR_ONLY | {Role.COORDINATOR: 302},
+        lambda o: {"pk": o["consent"].pk},
+        method="post",
+        other_process=404,
+    ),
+    "klientstod:meeting-update": Rule(
+        COORDINATOR_ONLY, lambda o: {"pk": o["meeting"].pk}, other_process=404
+    ),
+    "klientstod:meeting-outcome": Rule(
+        COORDINATOR_ONLY, lambda o: {"pk": o["meeting"].pk}, other_process=404
+    ),
+    # The admin lets in staff only; everyone else is sent to its login.
+    "admin:index": Rule({role: 302 for role in ALL_ROLES} | {Role.ADMIN: 200}),
+}
+
+
+def named_urls(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
+    names = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            if entry.namespace == "admin":
+                continue  # Django's admin; its index is checked as a whole below
+            names |= named_urls(entry, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{prefix}{entry.name}")
+    return names
+
+
+def test_every_url_has_an_access_rule():
+    missing = named_urls() - set(RULES) - NOT_OURS
+    assert not missing, f"URLs without an access rule in tests/test_access.py: {sorted(missing)}"
+    assert not (set(RULES) - named_urls() - {"admin:index"}), "rules for URLs that no longer exist"
+
+
+@pytest.fixture
+def objects(case):
+    return {
+        "case": case,
+        "meeting": MeetingFactory(case=case),
+        "consent": ConsentFactory(client=case.client),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_anonymous_is_sent_to_log_in(name, role_clients, objects):
+    rule = RULES[name]
+    url = reverse(name, kwargs=rule.kwargs(objects))
+    response = getattr(role_clients["anonymous"], rule.method)(url, rule.data)
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ALL_ROLES)
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_role_gets_what_spec_allows(name, role, role_clients, objects):
+    rule = RULES[name]
+    url = reverse(name, kwargs=rule.kwargs(objects))
+    response = getattr(role_clients[role], rule.method)(url, rule.data)
+    assert response.status_code == rule.expected[role], f"{role} on {name}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r.other_process))
+def test_coordinator_of_another_process_gets_404(name, client, objects, other_process):
+    rule = RULES[name]
+    outsider = UserFactory(role=Role.COORDINATOR, processes=[other_process])
+    CaseFactory(process=other_process, coordinator=outsider)  # has work of their own
+    client.force_login(outsider)
+    url = reverse(name, kwargs=rule.kwargs(objects))
+    response = getattr(client, rule.method)(url, rule.data)
+    assert response.status_code == rule.other_process
+
+
+@pytest.mark.django_db
+def test_inactive_user_is_refused(client, coordinator, case):
+    coordinator.is_active = False
+    coordinator.save()
+    client.force_login(coordinator)
+    response = client.get(reverse("klientstod:case-detail", args=[case.pk]))
+    assert response.status_code in (302, 403)

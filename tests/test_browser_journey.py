@@ -1,0 +1,113 @@
+"""The coordinator's daily loop in a real browser, with axe-core on every page."""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+import pytest
+from django.utils import timezone
+
+from klientstod.models import Meeting, MeetingStatus, Role
+
+from .browser import CHROMIUM_ARGS, AccessibilityChecker, chromium_path
+from .factories import PASSWORD, CaseFactory, ClientFactory, ProcessFactory, UserFactory
+
+# Playwright's sync API runs an event loop in this thread; the live server's
+# database access from the test thread is still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser_page():
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def local_input(days: int, hour: int) -> str:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return f"{day:%Y-%m-%d}T{hour:02d}:00"
+
+
+def test_coordinator_books_records_no_show_and_rebooks(live_server, browser_page):
+    process = ProcessFactory(name="Klientstöd Båstad")
+    UserFactory(username="samordnare", role=Role.COORDINATOR, processes=[process])
+    client = ClientFactory(
+        first_name="Leyla", last_name="Karimi", interpreter_needed=True, language="dari"
+    )
+    case = CaseFactory(client=client, process=process)
+    CaseFactory(process=process)  # someone else on the list
+    page, axe = browser_page, AccessibilityChecker()
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    axe.check(page, "login")
+    page.get_by_label("Användarnamn").fill("samordnare")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("heading", name="Min dag").wait_for()
+    axe.check(page, "min-dag")
+
+    page.get_by_role("link", name="Ärenden", exact=True).click()
+    page.get_by_label("Sök på namn eller personnummer").fill("Karimi")
+    page.get_by_role("button", name="Sök", exact=True).click()
+    assert "Karimi" not in page.url
+    axe.check(page, "arenden")
+    page.get_by_role("link", name="Karimi, Leyla").click()
+    page.get_by_role("heading", name="Leyla Karimi").wait_for()
+    axe.check(page, "arende")
+
+    # Book a meeting for tomorrow; the client needs an interpreter.
+    page.get_by_role("link", name="Boka samtal").click()
+    axe.check(page, "boka-samtal")
+    page.locator("#id_starts_at").fill(local_input(1, 10))
+    page.get_by_label("Plats").fill("Kommunhuset")
+    page.get_by_label("Tolk bokad").check()
+    page.get_by_role("button", name="Boka", exact=True).click()
+    page.get_by_text("Samtalet har bokats.").wait_for()
+
+    # The client does not come.
+    page.get_by_role("link", name="Registrera utfall").first.click()
+    axe.check(page, "registrera-utfall")
+    page.get_by_label("Uteblev").check()
+    page.get_by_role("button", name="Spara utfall").click()
+    page.get_by_text("Utfallet har registrerats.").wait_for()
+
+    # Book again, and then move that meeting to another day.
+    page.get_by_role("link", name="Boka samtal").click()
+    page.locator("#id_starts_at").fill(local_input(2, 13))
+    page.get_by_role("button", name="Boka", exact=True).click()
+    page.get_by_role("link", name="Registrera utfall").first.click()
+    page.get_by_label("Ombokat").check()
+    page.locator("#id_new_starts_at").fill(local_input(6, 9))
+    page.get_by_role("button", name="Spara utfall").click()
+    page.get_by_text("Samtalet har bokats om till").wait_for()
+    axe.check(page, "tidslinje")
+
+    timeline = page.locator(".ks-timeline")
+    assert timeline.get_by_text("Uteblev").count() == 1
+    assert timeline.get_by_text("Ombokat", exact=True).count() == 1
+    assert timeline.get_by_text("Bokat", exact=True).count() == 1
+
+    statuses = list(case.meetings.order_by("starts_at").values_list("status", flat=True))
+    assert statuses == [MeetingStatus.NO_SHOW, MeetingStatus.REBOOKED, MeetingStatus.BOOKED]
+    moved = Meeting.objects.get(status=MeetingStatus.REBOOKED)
+    assert moved.rebooked_to.status == MeetingStatus.BOOKED
+
+    page.get_by_role("link", name="Klientsida").click()
+    axe.check(page, "klient")
+    page.get_by_role("link", name="Redigera klient").click()
+    axe.check(page, "redigera-klient")
+    page.get_by_role("link", name="Ny klient").first.click()
+    axe.check(page, "ny-klient")
+    axe.assert_clean()

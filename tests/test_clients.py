@@ -1,0 +1,215 @@
+"""Registering and editing clients: personnummer rules, and nothing typed is lost."""
+
+import pytest
+from django.urls import reverse
+
+from klientstod.models import Case, Client, Role
+
+from .factories import CaseFactory, ClientFactory, UserFactory
+
+CHECKSUM_MESSAGE = "Personnumrets kontrollsiffra stämmer inte. Kontrollera de fyra sista siffrorna."
+
+
+def client_post(**changes):
+    data = {
+        "client-personnummer": "850312-1231",
+        "client-first_name": "Amina",
+        "client-last_name": "Berglund",
+        "client-gender": "",
+        "client-language": "somaliska",
+        "client-interpreter_needed": "on",
+        "client-phone": "070-000 00 00",
+        "client-street_address": "Storgatan 1",
+        "client-postal_code": "269 31",
+        "client-city": "Båstad",
+        "client-income_source": "economic_assistance",
+        "client-income_source_months": "36",
+        "client-education_level": "primary",
+        "case-start_date": "",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def create_url():
+    return reverse("klientstod:client-create")
+
+
+@pytest.mark.django_db
+def test_coordinator_registers_a_client_and_a_case_opens(
+    coordinator_client, coordinator, process, create_url
+):
+    data = client_post(**{"case-process": process.pk, "case-coordinator": coordinator.pk})
+    data["case-start_date"] = "2026-01-01"
+    response = coordinator_client.post(create_url, data)
+    client = Client.objects.get()
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == case.get_absolute_url()
+    assert client.personnummer == "19850312-1231"
+    assert client.gender == "man"  # from the second-last digit
+    assert (case.client, case.process, case.coordinator) == (client, process, coordinator)
+    assert case.is_active
+
+
+@pytest.mark.parametrize("typed", ["198503121231", "19850312-1231", "8503121231", "850312-1231"])
+@pytest.mark.django_db
+def test_every_accepted_form_is_stored_normalised(
+    typed, coordinator_client, coordinator, process, create_url
+):
+    data = client_post(**{"client-personnummer": typed, "case-process": process.pk})
+    data["case-start_date"] = "2026-01-01"
+    coordinator_client.post(create_url, data)
+    assert Client.objects.get().personnummer == "19850312-1231"
+
+
+@pytest.mark.django_db
+def test_invalid_personnummer_is_refused_on_the_field_and_keeps_the_rest(
+    coordinator_client, process, create_url
+):
+    data = client_post(**{"client-personnummer": "850312-1234", "case-process": process.pk})
+    response = coordinator_client.post(create_url, data)
+    assert response.status_code == 200
+    form = response.context["client_form"]
+    assert list(form.errors) == ["personnummer"]
+    assert form.errors["personnummer"][0] == CHECKSUM_MESSAGE
+    body = response.content.decode()
+    for kept in ("Amina", "Berglund", "somaliska", "Storgatan 1", "850312-1234"):
+        assert kept in body
+    assert not Client.objects.exists()
+
+
+@pytest.mark.django_db
+def test_impossible_birth_date_is_refused(coordinator_client, process, create_url):
+    response = coordinator_client.post(
+        create_url, client_post(**{"client-personnummer": "851332-1232"})
+    )
+    assert "födelsedatum" in response.context["client_form"].errors["personnummer"][0]
+
+
+@pytest.mark.django_db
+def test_known_personnummer_links_to_the_existing_client(
+    coordinator_client, case, create_url, process
+):
+    data = client_post(
+        **{"client-personnummer": case.client.personnummer, "case-process": process.pk}
+    )
+    data["case-start_date"] = "2026-01-01"
+    response = coordinator_client.post(create_url, data)
+    error = response.context["client_form"].errors["personnummer"][0]
+    assert case.client.get_absolute_url() in error
+    assert f'href="{case.client.get_absolute_url()}"' in response.content.decode()
+    assert Client.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_person_known_in_another_process_is_reused_not_duplicated(
+    coordinator_client, coordinator, process, other_process, create_url
+):
+    elsewhere = CaseFactory(process=other_process)
+    data = client_post(
+        **{
+            "client-personnummer": elsewhere.client.personnummer,
+            "case-process": process.pk,
+            "case-coordinator": coordinator.pk,
+        }
+    )
+    data["case-start_date"] = "2026-01-01"
+    response = coordinator_client.post(create_url, data)
+    assert response.status_code == 302
+    assert Client.objects.count() == 1
+    new_case = Case.objects.get(process=process)
+    assert new_case.client == elsewhere.client
+    # The other process's case stays out of this coordinator's sight.
+    assert coordinator_client.get(elsewhere.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_second_active_case_in_the_same_process_is_refused(coordinator_client, case, process):
+    response = coordinator_client.post(
+        reverse("klientstod:case-create", args=[case.client_id]),
+        {"case-process": process.pk, "case-start_date": "2026-01-01"},
+    )
+    assert response.status_code == 200
+    assert "redan ett aktivt ärende" in response.content.decode()
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_case_can_follow_a_closed_one(coordinator_client, case, process):
+    case.status = "closed"
+    case.closed_on = case.start_date
+    case.closure_outcome = "moved"
+    case.save()
+    response = coordinator_client.post(
+        reverse("klientstod:case-create", args=[case.client_id]),
+        {"case-process": process.pk, "case-start_date": "2026-01-01"},
+    )
+    assert response.status_code == 302
+    assert case.client.cases.count() == 2
+
+
+@pytest.mark.django_db
+def test_editing_keeps_the_personnummer_unique(coordinator_client, case, process):
+    other = CaseFactory(process=process).client
+    url = reverse("klientstod:client-update", args=[case.client_id])
+    response = coordinator_client.post(
+        url,
+        {
+            "client-personnummer": other.personnummer,
+            "client-first_name": "Nytt",
+            "client-last_name": "Namn",
+            "client-income_source": "unknown",
+            "client-education_level": "unknown",
+        },
+    )
+    assert response.status_code == 200
+    assert "personnummer" in response.context["client_form"].errors
+    case.client.refresh_from_db()
+    assert case.client.first_name != "Nytt"
+
+
+@pytest.mark.django_db
+def test_editing_a_client_saves_the_change(coordinator_client, case):
+    client = case.client
+    response = coordinator_client.post(
+        reverse("klientstod:client-update", args=[client.pk]),
+        {
+            "client-personnummer": client.personnummer,
+            "client-first_name": client.first_name,
+            "client-last_name": "Nyberg",
+            "client-gender": "woman",
+            "client-income_source": "other_public",
+            "client-education_level": "unknown",
+        },
+    )
+    assert response.status_code == 302
+    client.refresh_from_db()
+    assert (client.last_name, client.gender, client.income_source) == (
+        "Nyberg",
+        "woman",
+        "other_public",
+    )
+
+
+@pytest.mark.django_db
+def test_client_visibility_is_scoped_by_process(process, other_process):
+    mine = CaseFactory(process=process).client
+    theirs = CaseFactory(process=other_process).client
+    coordinator = UserFactory(role=Role.COORDINATOR, processes=[process])
+    assert list(Client.objects.visible_to(coordinator)) == [mine]
+    assert theirs not in Client.objects.visible_to(coordinator)
+    for role in (Role.BIBLIOTHERAPIST, Role.REFERRER, Role.STEERING, Role.EVALUATOR, Role.ADMIN):
+        user = UserFactory(role=role, processes=[process])
+        assert not Client.objects.visible_to(user).exists(), role
+        assert not Case.objects.visible_to(user).exists(), role
+
+
+@pytest.mark.django_db
+def test_client_name_with_markup_shows_as_text(coordinator_client, process):
+    client = ClientFactory(first_name="<script>alert(1)</script>", last_name="<b>Bold</b>")
+    case = CaseFactory(client=client, process=process)
+    body = coordinator_client.get(case.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
