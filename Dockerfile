@@ -21,7 +21,7 @@ RUN groupadd --system app \
 
 WORKDIR /app
 
-COPY pyproject.toml ./
+COPY pyproject.toml README.md ./
 COPY klientstod ./klientstod
 COPY referrals ./referrals
 COPY interventions ./interventions

@@ -177,6 +177,8 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     search = request.session.get(SEARCH_SESSION_KEY, "")
     data = request.GET.copy()
     data["q"] = search
+    # The working list is the active cases; "all statuses" sends an empty status.
+    data.setdefault("status", CaseStatus.ACTIVE)
     next_meeting = (
         Meeting.objects.filter(
             case=OuterRef("pk"), status=MeetingStatus.BOOKED, starts_at__gte=timezone.now()

@@ -111,3 +111,23 @@ def test_coordinator_books_records_no_show_and_rebooks(live_server, browser_page
     page.get_by_role("link", name="Ny klient").first.click()
     axe.check(page, "ny-klient")
     axe.assert_clean()
+
+
+@pytest.mark.parametrize(
+    "role", [Role.BIBLIOTHERAPIST, Role.REFERRER, Role.STEERING, Role.EVALUATOR, Role.ADMIN]
+)
+def test_each_roles_start_page_is_accessible(role, live_server, browser_page):
+    process = ProcessFactory(name="Klientstöd Båstad")
+    UserFactory(role=Role.COORDINATOR, processes=[process], phone="040-123 45")
+    CaseFactory(process=process)
+    UserFactory(username="person", role=role, processes=[process], is_staff=role == Role.ADMIN)
+    page, axe = browser_page, AccessibilityChecker()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Användarnamn").fill("person")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.locator("h1").wait_for()
+    axe.check(page, f"start-{role}")
+    # Nobody but the coordinator reaches a client's name from here.
+    assert "Efternamn" not in page.content()
+    axe.assert_clean()

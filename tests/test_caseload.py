@@ -30,6 +30,17 @@ def listed(response) -> list[Case]:
 
 
 @pytest.mark.django_db
+def test_active_cases_by_default_and_every_status_on_request(coordinator_client, process):
+    active = case_with(process, 1)
+    closed = case_with(process, 2)
+    Case.objects.filter(pk=closed.pk).update(
+        status="closed", closed_on=timezone.localdate(), closure_outcome="work"
+    )
+    assert listed(coordinator_client.get(URL)) == [active]
+    assert set(listed(coordinator_client.get(URL, {"status": ""}))) == {active, closed}
+
+
+@pytest.mark.django_db
 def test_every_row_links_to_its_case(coordinator_client, process):
     cases = [CaseFactory(process=process) for _ in range(3)]
     body = coordinator_client.get(URL).content.decode()
@@ -53,7 +64,10 @@ def test_filters_by_status_gender_and_interpreter(coordinator_client, process):
         status="closed", closed_on=timezone.localdate(), closure_outcome="work"
     )
     assert listed(coordinator_client.get(URL, {"gender": "woman"})) == [woman]
-    assert set(listed(coordinator_client.get(URL, {"gender": "man"}))) == {man, closed}
+    assert set(listed(coordinator_client.get(URL, {"gender": "man", "status": ""}))) == {
+        man,
+        closed,
+    }
     assert listed(coordinator_client.get(URL, {"status": "closed"})) == [closed]
     assert listed(coordinator_client.get(URL, {"interpreter": "true"})) == [woman]
     assert woman not in listed(coordinator_client.get(URL, {"interpreter": "false"}))

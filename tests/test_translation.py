@@ -65,7 +65,15 @@ def test_compiled_catalogue_matches_the_po_file():
 
 
 @pytest.mark.django_db
-def test_login_page_speaks_swedish_and_english_on_request():
-    assert "Logga in" in Client().get(reverse("login")).content.decode()
-    english = Client(headers={"accept-language": "en"}).get(reverse("login"))
-    assert "Log in" in english.content.decode()
+def test_swedish_whatever_the_browser_asks_for():
+    browser_in_english = Client(headers={"accept-language": "en-US,en"})
+    assert "Logga in" in browser_in_english.get(reverse("login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_english_when_the_user_chooses_it():
+    http = Client()
+    http.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Log in" in http.get(reverse("login")).content.decode()
+    http.post(reverse("set_language"), {"language": "sv", "next": "/"})
+    assert "Logga in" in http.get(reverse("login")).content.decode()
