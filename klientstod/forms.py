@@ -44,6 +44,15 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+def add_form_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on its field when it names one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 def _untagged_helper() -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False

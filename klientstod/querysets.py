@@ -19,13 +19,14 @@ if TYPE_CHECKING:
     from .models import User
 
 
-def _is(user: Any, role: str) -> bool:
+def has_role(user: Any, role: str) -> bool:
+    """True for an active, logged-in user with ``role``."""
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == role)
 
 
 class ProcessQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ProcessQuerySet:
-        if _is(user, "admin"):
+        if has_role(user, "admin"):
             return self.all()
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -35,7 +36,7 @@ class ProcessQuerySet(models.QuerySet):
 class ClientQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ClientQuerySet:
         """Coordinators see the clients who have a case in one of their processes."""
-        if not _is(user, "coordinator"):
+        if not has_role(user, "coordinator"):
             return self.none()
         from .models import Case
 
@@ -58,7 +59,7 @@ class ClientQuerySet(models.QuerySet):
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> CaseQuerySet:
-        if not _is(user, "coordinator"):
+        if not has_role(user, "coordinator"):
             return self.none()
         return self.filter(process__members=user)
 
@@ -71,7 +72,7 @@ class CaseQuerySet(models.QuerySet):
 
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> MeetingQuerySet:
-        if not _is(user, "coordinator"):
+        if not has_role(user, "coordinator"):
             return self.none()
         return self.filter(case__process__members=user)
 

@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "klientstod.context_processors.navigation",
+                "referrals.context_processors.waiting_referrals",
             ],
         },
     },

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.forms import BaseForm
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +23,15 @@ from django.views.generic import DetailView
 from . import services, timeline
 from .access import AuthenticatedRequest, CoreUpdateView, ScopedMixin, role_required
 from .filters import CaseFilter
-from .forms import CaseForm, CaseOpenForm, ClientForm, ConsentForm, MeetingForm, MeetingOutcomeForm
+from .forms import (
+    CaseForm,
+    CaseOpenForm,
+    ClientForm,
+    ConsentForm,
+    MeetingForm,
+    MeetingOutcomeForm,
+    add_form_errors,
+)
 from .models import (
     Case,
     CaseStatus,
@@ -45,14 +52,6 @@ CASELOAD_PAGE_SIZE = 25
 SEARCH_SESSION_KEY = "caseload_search"
 
 
-def _add_form_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # Start pages ---------------------------------------------------------------
 
 
@@ -67,7 +66,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             request, "klientstod/home_overview.html", {"processes": _process_overview(user)}
         )
     if user.role == Role.REFERRER:
-        return render(request, "klientstod/home_referrer.html", _referrer_context())
+        return redirect("referrals:referral-mine")
     if user.role == Role.BIBLIOTHERAPIST:
         return render(request, "klientstod/home_bibliotherapist.html")
     if user.role == Role.ADMIN:
@@ -97,20 +96,6 @@ def _process_overview(user: User) -> list[Process]:
             ),
         )
     )
-
-
-def _referrer_context() -> dict[str, Any]:
-    processes = (
-        Process.objects.filter(ends_on__gte=timezone.localdate())
-        .select_related("owner")
-        .order_by("name")
-    )
-    coordinators = (
-        User.objects.filter(role=Role.COORDINATOR, is_active=True, processes__in=processes)
-        .prefetch_related("processes")
-        .distinct()
-    )
-    return {"processes": processes, "coordinators": coordinators}
 
 
 def _admin_context() -> dict[str, Any]:
@@ -222,6 +207,7 @@ class CaseDetailView(ScopedMixin, DetailView):
             client=case.client,
             timeline=timeline.build(case),
             booked=case.meetings.filter(status=MeetingStatus.BOOKED).order_by("starts_at"),
+            referrals=case.referrals.select_related("organisation"),
             other_cases=Case.objects.visible_to(cast(User, self.request.user))
             .filter(client=case.client)
             .exclude(pk=case.pk)
@@ -257,7 +243,7 @@ def client_create(request: AuthenticatedRequest) -> HttpResponse:
                 coordinator=case_form.cleaned_data["coordinator"],
             )
         except ValidationError as error:
-            _add_form_errors(case_form, error)
+            add_form_errors(case_form, error)
         else:
             if reused:
                 messages.info(
@@ -318,7 +304,7 @@ def case_create(request: AuthenticatedRequest, client_pk: int) -> HttpResponse:
                 coordinator=form.cleaned_data["coordinator"],
             )
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The case was opened."))
             return redirect(case)
@@ -340,7 +326,7 @@ def meeting_create(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
         try:
             services.meeting_book(case=case, meeting=form.instance, by=request.user)
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_form_errors(form, error)
         else:
             messages.success(request, _("The meeting was booked."))
             return redirect(case)
@@ -382,7 +368,7 @@ def meeting_outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _add_form_errors(form, error)
+            add_form_errors(form, error)
         else:
             if new is not None:
                 messages.success(

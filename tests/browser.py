@@ -68,3 +68,20 @@ class AccessibilityChecker:
 
     def assert_clean(self) -> None:
         assert not self.problems, "\n\n".join(self.problems)
+
+
+def log_in(page, live_server, username: str, axe: AccessibilityChecker | None = None) -> None:
+    from .factories import PASSWORD
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    if axe:
+        axe.check(page, "login")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state("load")
+
+
+def log_out(page) -> None:
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_load_state("load")

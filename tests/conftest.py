@@ -7,7 +7,8 @@ from django.test import Client as HttpClient
 
 from klientstod.models import Role
 
-from .factories import CaseFactory, ProcessFactory, UserFactory
+from .browser import CHROMIUM_ARGS, chromium_path
+from .factories import CaseFactory, OrganisationFactory, ProcessFactory, UnitFactory, UserFactory
 
 ROLES = [role.value for role in Role]
 
@@ -26,6 +27,7 @@ def other_process(db):
 def users(process):
     """One user per role; everyone but the referrer and admin belongs to ``process``."""
     members = {Role.COORDINATOR, Role.BIBLIOTHERAPIST, Role.STEERING, Role.EVALUATOR}
+    referrer_unit = UnitFactory(organisation=OrganisationFactory(name="Arbetsförmedlingen"))
     return {
         role: UserFactory(
             username=role,
@@ -33,6 +35,8 @@ def users(process):
             is_staff=role == Role.ADMIN,
             is_superuser=role == Role.ADMIN,
             processes=[process] if role in members else [],
+            organisation=referrer_unit.organisation if role == Role.REFERRER else None,
+            unit=referrer_unit if role == Role.REFERRER else None,
         )
         for role in ROLES
     }
@@ -90,3 +94,19 @@ def admin_client_(role_clients):
 @pytest.fixture
 def case(process, coordinator):
     return CaseFactory(process=process, coordinator=coordinator)
+
+
+@pytest.fixture
+def browser_page():
+    """A page in the system Chromium, in Swedish and Stockholm time."""
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()

@@ -121,3 +121,42 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory)
     kind = Consent.Kind.SUS_REGISTRATION
     given_on = factory.LazyFunction(timezone.localdate)
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "referrals.Referral"
+
+    process = factory.SubFactory(ProcessFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    referrer = None
+    entered_by = factory.SubFactory(UserFactory, role=Role.REFERRER)
+    personnummer = factory.Sequence(lambda n: make_personnummer(n + 5000))
+    first_name = "Remitterad"
+    last_name = factory.Sequence(lambda n: f"Person{n:04d}")
+    reason = "Långvarigt ekonomiskt bistånd, behöver samordnat stöd."
+    expectations = "Kartläggning och stöd mot arbete."
+    consent_to_referral = True
+
+
+class SlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "referrals.ReferralSlot"
+
+    process = factory.SubFactory(ProcessFactory)
+    starts_at = factory.LazyFunction(
+        lambda: (
+            timezone.now().replace(minute=0, second=0, microsecond=0) + datetime.timedelta(days=3)
+        )
+    )
+    location = "Kommunhuset, Båstad"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "referrals.Consultation"
+
+    process = factory.SubFactory(ProcessFactory)
+    asked_by = factory.SubFactory(UserFactory, role=Role.REFERRER)
+    subject = "Passar Klientstöd en person med lång sjukskrivning?"

@@ -15,11 +15,22 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from klientstod.models import Role
+from referrals.models import Letter
 
-from .factories import CaseFactory, ConsentFactory, MeetingFactory, UserFactory
+from .factories import (
+    CaseFactory,
+    ConsentFactory,
+    ConsultationFactory,
+    MeetingFactory,
+    ReferralFactory,
+    SlotFactory,
+    UserFactory,
+)
 
 ALL_ROLES = [role.value for role in Role]
 COORDINATOR_ONLY = {role: 403 for role in ALL_ROLES} | {Role.COORDINATOR: 200}
+REFERRER_ONLY = {role: 403 for role in ALL_ROLES} | {Role.REFERRER: 200}
+BOTH = COORDINATOR_ONLY | {Role.REFERRER: 200}
 
 #: Django's own views, guarded by Django: the admin (staff only) and the
 #: language switch, login and logout, which everyone may use.
@@ -33,6 +44,10 @@ class Rule:
     method: str = "get"
     # The status a coordinator of another process gets for this object.
     other_process: int | None = None
+    # The status another referrer gets for this object.
+    other_referrer: int | None = None
+    # Public pages answer anonymous users too.
+    public: bool = False
     data: dict[str, Any] = field(default_factory=dict)
 
 
@@ -40,8 +55,13 @@ def _case(o: dict[str, Any]) -> dict[str, Any]:
     return {"pk": o["case"].pk}
 
 
+def _referral(o: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": o["referral"].pk}
+
+
 RULES: dict[str, Rule] = {
-    "klientstod:home": Rule({role: 200 for role in ALL_ROLES}),
+    # The referrer's start page is "My referrals".
+    "klientstod:home": Rule({role: 200 for role in ALL_ROLES} | {Role.REFERRER: 302}),
     "klientstod:case-list": Rule(COORDINATOR_ONLY),
     "klientstod:client-create": Rule(COORDINATOR_ONLY),
     "klientstod:case-detail": Rule(COORDINATOR_ONLY, _case, other_process=404),
@@ -75,6 +95,31 @@ RULES: dict[str, Rule] = {
     ),
     # The admin lets in staff only; everyone else is sent to its login.
     "admin:index": Rule({role: 302 for role in ALL_ROLES} | {Role.ADMIN: 200}),
+    # Referrals
+    "referrals:information": Rule({role: 200 for role in ALL_ROLES}, public=True),
+    "referrals:referral-create": Rule(REFERRER_ONLY),
+    "referrals:referral-mine": Rule(REFERRER_ONLY),
+    "referrals:referral-sent": Rule(REFERRER_ONLY, _referral, other_referrer=404),
+    "referrals:referral-inbox": Rule(COORDINATOR_ONLY),
+    "referrals:referral-paper-create": Rule(COORDINATOR_ONLY),
+    "referrals:referral-detail": Rule(BOTH, _referral, other_process=404, other_referrer=404),
+    "referrals:referral-actualise": Rule(COORDINATOR_ONLY, _referral, other_process=404),
+    "referrals:referral-decline": Rule(COORDINATOR_ONLY, _referral, other_process=404),
+    "referrals:referral-letter": Rule(
+        COORDINATOR_ONLY, lambda o: {"pk": o["decided"].pk}, other_process=404
+    ),
+    "referrals:slot-list": Rule(COORDINATOR_ONLY),
+    "referrals:slot-delete": Rule(
+        COORDINATOR_ONLY | {Role.COORDINATOR: 302},
+        lambda o: {"pk": o["slot"].pk},
+        method="post",
+        other_process=404,
+    ),
+    "referrals:consultation-list": Rule(BOTH),
+    "referrals:consultation-create": Rule(REFERRER_ONLY),
+    "referrals:consultation-detail": Rule(
+        BOTH, lambda o: {"pk": o["consultation"].pk}, other_process=404, other_referrer=404
+    ),
 }
 
 
@@ -98,11 +143,19 @@ def test_every_url_has_an_access_rule():
 
 
 @pytest.fixture
-def objects(case):
+def objects(case, users, process, coordinator):
+    referrer = users[Role.REFERRER]
+    mine = {"process": process, "referrer": referrer, "organisation": referrer.organisation}
+    decided = ReferralFactory(**mine, status="not_relevant", not_relevant_reason="work")
+    Letter.objects.create(referral=decided, kind=Letter.Kind.NOT_RELEVANT, created_by=coordinator)
     return {
         "case": case,
         "meeting": MeetingFactory(case=case),
         "consent": ConsentFactory(client=case.client),
+        "referral": ReferralFactory(**mine),
+        "decided": decided,
+        "slot": SlotFactory(process=process, created_by=coordinator),
+        "consultation": ConsultationFactory(process=process, asked_by=referrer),
     }
 
 
@@ -112,8 +165,11 @@ def test_anonymous_is_sent_to_log_in(name, role_clients, objects):
     rule = RULES[name]
     url = reverse(name, kwargs=rule.kwargs(objects))
     response = getattr(role_clients["anonymous"], rule.method)(url, rule.data)
-    assert response.status_code == 302
-    assert "/login/" in response["Location"]
+    if rule.public:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert "/login/" in response["Location"]
 
 
 @pytest.mark.django_db
@@ -136,6 +192,17 @@ def test_coordinator_of_another_process_gets_404(name, client, objects, other_pr
     url = reverse(name, kwargs=rule.kwargs(objects))
     response = getattr(client, rule.method)(url, rule.data)
     assert response.status_code == rule.other_process
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r.other_referrer))
+def test_another_referrer_gets_404(name, client, objects):
+    rule = RULES[name]
+    other = UserFactory(role=Role.REFERRER, organisation=objects["referral"].organisation)
+    client.force_login(other)
+    url = reverse(name, kwargs=rule.kwargs(objects))
+    response = getattr(client, rule.method)(url, rule.data)
+    assert response.status_code == rule.other_referrer
 
 
 @pytest.mark.django_db

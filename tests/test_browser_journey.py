@@ -10,29 +10,14 @@ from django.utils import timezone
 
 from klientstod.models import Meeting, MeetingStatus, Role
 
-from .browser import CHROMIUM_ARGS, AccessibilityChecker, chromium_path
-from .factories import PASSWORD, CaseFactory, ClientFactory, ProcessFactory, UserFactory
+from .browser import AccessibilityChecker, log_in
+from .factories import CaseFactory, ClientFactory, ProcessFactory, UserFactory
 
 # Playwright's sync API runs an event loop in this thread; the live server's
 # database access from the test thread is still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_page():
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
-        browser.close()
 
 
 def local_input(days: int, hour: int) -> str:
@@ -50,11 +35,7 @@ def test_coordinator_books_records_no_show_and_rebooks(live_server, browser_page
     CaseFactory(process=process)  # someone else on the list
     page, axe = browser_page, AccessibilityChecker()
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    axe.check(page, "login")
-    page.get_by_label("Användarnamn").fill("samordnare")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    log_in(page, live_server, "samordnare", axe)
     page.get_by_role("heading", name="Min dag").wait_for()
     axe.check(page, "min-dag")
 
@@ -122,10 +103,7 @@ def test_each_roles_start_page_is_accessible(role, live_server, browser_page):
     CaseFactory(process=process)
     UserFactory(username="person", role=role, processes=[process], is_staff=role == Role.ADMIN)
     page, axe = browser_page, AccessibilityChecker()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Användarnamn").fill("person")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    log_in(page, live_server, "person")
     page.locator("h1").wait_for()
     axe.check(page, f"start-{role}")
     # Nobody but the coordinator reaches a client's name from here.

@@ -31,7 +31,7 @@ def po_entries() -> list[dict[str, object]]:
             entry["flags"] = line[2:]
         elif line.startswith("#"):
             continue
-        elif match := re.match(r"(msgid_plural|msgid|msgstr(?:\[\d\])?) (\".*\")$", line):
+        elif match := re.match(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d\])?) (\".*\")$", line):
             key = match.group(1)
             entry[key] = unquote(match.group(2))
         elif line.startswith('"') and key:
@@ -59,7 +59,11 @@ def test_compiled_catalogue_matches_the_po_file():
     for entry in po_entries():
         if not entry["msgid"] or "msgid_plural" in entry:
             continue
-        if catalogue.gettext(str(entry["msgid"])) != entry["msgstr"]:
+        if "msgctxt" in entry:
+            translated = catalogue.pgettext(str(entry["msgctxt"]), str(entry["msgid"]))
+        else:
+            translated = catalogue.gettext(str(entry["msgid"]))
+        if translated != entry["msgstr"]:
             stale.append(str(entry["msgid"]))
     assert not stale, f"run `make messages`; django.mo lacks: {stale[:5]}"
 

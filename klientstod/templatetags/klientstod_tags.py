@@ -18,6 +18,10 @@ BADGES: dict[str, str] = {
     CaseStatus.ACTIVE: "text-bg-success",
     CaseStatus.CLOSED: "text-bg-secondary",
     CaseStatus.FOLLOWED_UP: "text-bg-dark",
+    # Referral statuses (received, actualised, not relevant).
+    "received": "text-bg-primary",
+    "actualised": "text-bg-success",
+    "not_relevant": "text-bg-secondary",
 }
 
 
@@ -43,3 +47,8 @@ def query_with(context: Any, **changes: Any) -> str:
 @register.filter
 def local_day(value: Any) -> Any:
     return timezone.localtime(value).date()
+
+
+@register.filter
+def days_waiting(referral: Any, today: Any) -> int:
+    return referral.days_waiting(today)

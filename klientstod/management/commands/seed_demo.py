@@ -2,7 +2,10 @@
 
 ``manage.py seed_demo`` creates the partner organisations, the process, one
 user per role (password ``klientstod-demo``), about thirty fictional clients
-with cases, meetings and consents. Every person, number and note is made up:
+with cases, meetings and consents, and the referral side: the published
+information page, the referral behind every case (with its welcome letter),
+declined and waiting referrals for people who are not clients, bookable times
+and two consultations. Every person, number and note is made up:
 the personnummer are generated (valid check digits, random birth numbers), the
 phone numbers lie in the ranges PTS sets aside for fiction, and the e-mail
 addresses are at example.se.
@@ -49,6 +52,16 @@ from klientstod.models import (
     Role,
     Unit,
     User,
+)
+from referrals.models import (
+    Consultation,
+    ConsultationMessage,
+    InformationPage,
+    Letter,
+    NotRelevantReason,
+    Referral,
+    ReferralSlot,
+    ReferralStatus,
 )
 
 DEMO_PASSWORD = "klientstod-demo"
@@ -236,7 +249,261 @@ NOT_HELD_NOTES: dict[str, str] = {
 LOCATIONS: dict[str, str] = {
     MeetingKind.JOINT: "Arbetsförmedlingen Ängelholm",
 }
-DEFAULT_LOCATION = "Klientstöds samtalsrum, Båstad"
+DEFAULT_LOCATION = "Klientstödets samtalsrum, Båstad"
+
+# -- referrals -------------------------------------------------------------
+
+#: Organisation, unit and a fictional caseworker, for referrals that came on paper.
+PAPER_SOURCES: list[tuple[str, str, str]] = [
+    ("Arbetsförmedlingen", "Arbetsförmedlingen Ängelholm", "Henrik Wallin"),
+    ("Arbetsförmedlingen", "Arbetsförmedlingen Ängelholm", "Sanna Eriksson"),
+    ("Försäkringskassan", "Lokalt försäkringscenter Helsingborg", "Ulrika Strand"),
+    ("Region Skåne", "VC Förslöv", "Magnus Öberg"),
+    ("Region Skåne", "Vuxenpsykiatri Ängelholm", "Therese Lundin"),
+    ("Region Skåne", "Capio Båstad", "Jenny Blom"),
+]
+AF, AF2, FK, VC, PSYK, CAPIO = range(len(PAPER_SOURCES))
+
+REFERRAL_REASONS = [
+    "Har haft ekonomiskt bistånd i flera år och kommer inte vidare på egen hand. "
+    "Behöver samordnat stöd från kommunen och Arbetsförmedlingen.",
+    "Långvarig arbetslöshet och psykisk ohälsa. Flera kontakter som inte hänger ihop; "
+    "klienten tycker själv att det är svårt att hålla reda på alla handläggare.",
+    "Har varit sjukskriven länge och har nu ekonomiskt bistånd. Oklart vad hen klarar; "
+    "behöver en kartläggning innan nästa steg.",
+    "Ung vuxen utan fullständig gymnasieutbildning som har svårt att komma igång med "
+    "aktiviteter. Behöver någon som följer hen över tid.",
+    "Har provat flera insatser som avbrutits. Vill själv ha hjälp att hitta en väg mot "
+    "arbete eller studier.",
+    "Isolerad och har tappat strukturen i vardagen. Behöver stöd för att orka delta i "
+    "insatser hos Arbetsförmedlingen.",
+]
+REFERRAL_EXPECTATIONS = [
+    "En FIA-kartläggning och en gemensam plan med Arbetsförmedlingen och socialtjänsten.",
+    "Regelbundna samtal och hjälp att samordna kontakterna med myndigheterna.",
+    "Stöd att komma vidare till praktik eller studier i klientens takt.",
+    "Att reda ut arbetsförmågan tillsammans med vården och Försäkringskassan.",
+    "Motivation och struktur; gärna biblioterapi om klienten vill.",
+]
+TRIED_BEFORE = [
+    "",
+    "Arbetsmarknadsenhetens jobbspår, avbrutet efter två månader.",
+    "Praktik via Arbetsförmedlingen 2 dagar i veckan; avslutad i förtid.",
+    "Samtalskontakt på vårdcentralen under ett halvår.",
+    "Komvux, svenska för invandrare; avbrutet.",
+]
+
+
+@dataclass(frozen=True)
+class ReferredSpec:
+    """A fictional person referred but not (yet) taken on."""
+
+    first_name: str
+    last_name: str
+    gender: str
+    age: int
+    paper: int | None  # index into PAPER_SOURCES; None: sent by the demo referrer
+    reason: str
+    not_relevant: str = ""  # a NotRelevantReason; empty while the referral waits
+    note: str = ""
+    language: str = "svenska"
+    interpreter: bool = False
+    enhanced_collaboration: bool = False
+    holds_slot: bool = False
+
+
+Why = NotRelevantReason
+DECLINED: list[ReferredSpec] = [
+    ReferredSpec(
+        "Sara",
+        "Lundgren",
+        W,
+        34,
+        None,
+        "Ekonomiskt bistånd i två år efter en separation. Behöver stöd att komma ut i arbete.",
+        Why.WORK,
+        "Har fått en tillsvidareanställning i hemtjänsten från nästa månad. "
+        "Erbjudandet står kvar om behovet kommer tillbaka.",
+    ),
+    ReferredSpec(
+        "Robert",
+        "Sandberg",
+        M,
+        51,
+        PSYK,
+        "Långvarig psykisk ohälsa och ekonomiskt bistånd. Behöver samordning mellan "
+        "psykiatrin och kommunen.",
+        Why.ILLNESS,
+        "Inlagd för vård och behöver i första hand vård och rehabilitering. "
+        "Ny remiss kan skickas när han mår bättre.",
+    ),
+    ReferredSpec(
+        "Noor",
+        "Al-Sayed",
+        W,
+        29,
+        AF,
+        "Har varit inskriven på Arbetsförmedlingen länge utan att komma vidare.",
+        Why.OTHER_INTERVENTION,
+        "Har just börjat i en arbetsmarknadsutbildning via Arbetsförmedlingen. "
+        "Två insatser samtidigt blir för mycket; vi stämmer av efter utbildningen.",
+    ),
+    ReferredSpec(
+        "Daniel",
+        "Mattsson",
+        M,
+        27,
+        AF2,
+        "Inskriven sedan tre år, avbrutna aktiviteter. Behöver någon som följer honom över tid.",
+        Why.NOT_MOTIVATED,
+        "Vid informationssamtalet ville han inte delta just nu. Han vet att han kan höra av "
+        "sig själv eller via sin handläggare.",
+    ),
+    ReferredSpec(
+        "Helena",
+        "Björk",
+        W,
+        45,
+        None,
+        "Ekonomiskt bistånd sedan sjukpenningen tog slut. Oklar arbetsförmåga.",
+        Why.OTHER,
+        "Flyttar till Halmstad vid månadsskiftet och hör då inte längre till målgruppen.",
+    ),
+    ReferredSpec(
+        "Kristoffer",
+        "Dahl",
+        M,
+        38,
+        FK,
+        "Sjukpenning och aktivitetsstöd omväxlande; behöver samordning mellan parterna.",
+        Why.OTHER,
+        "Ingår i förstärkt samarbete mellan Försäkringskassan och Arbetsförmedlingen och kan "
+        "inte registreras i SUS för två insatser samtidigt.",
+        enhanced_collaboration=True,
+    ),
+    ReferredSpec(
+        "Ida",
+        "Fransson",
+        W,
+        24,
+        None,
+        "Ung vuxen med ekonomiskt bistånd, saknar gymnasieexamen.",
+        Why.WORK,
+        "Har fått sommarjobb som går över i en visstidsanställning. Hon hör av sig om det "
+        "behövs stöd längre fram.",
+    ),
+    ReferredSpec(
+        "Mohamed",
+        "Warsame",
+        M,
+        42,
+        VC,
+        "Långvarig smärtproblematik och ekonomiskt bistånd. Behöver samordning med vården.",
+        Why.ILLNESS,
+        "Sjukskriven på heltid efter en operation; läkaren bedömer att det är för tidigt för "
+        "aktiviteter. Ny remiss efter rehabiliteringen.",
+        "somaliska",
+        True,
+    ),
+]
+#: The declined person who has been referred again, and why.
+REREFERRED = 3
+REREFERRAL_REASON = (
+    "Har själv frågat efter Klientstöd igen och är nu motiverad att komma igång. "
+    "Tidigare remiss från Arbetsförmedlingen bedömdes inte aktuell."
+)
+WAITING: list[ReferredSpec] = [
+    ReferredSpec(
+        "Patrik",
+        "Wiklund",
+        M,
+        48,
+        FK,
+        "Sjukpenning i snart två år och nu ekonomiskt bistånd. Behöver samordning mellan parterna.",
+        enhanced_collaboration=True,
+    ),
+    ReferredSpec(
+        "Rania",
+        "Khalil",
+        W,
+        35,
+        None,
+        "Ekonomiskt bistånd i fyra år. Vill arbeta men har svårt att komma vidare med "
+        "språket och saknar nätverk.",
+        language="arabiska",
+        interpreter=True,
+    ),
+    ReferredSpec(
+        "Viktor",
+        "Åberg",
+        M,
+        22,
+        None,
+        "Ung vuxen som avbrutit gymnasiet och sitter mest hemma. Har ekonomiskt bistånd "
+        "sedan ett år.",
+        holds_slot=True,
+    ),
+]
+#: Times a referrer may pick for the first meeting.
+SLOT_TIMES = [datetime.time(10, 0), datetime.time(13, 0)]
+FREE_SLOTS = 5
+
+CONSULTATIONS: list[tuple[str, str, str | None]] = [
+    (
+        "Passar Klientstöd en person med lång sjukskrivning?",
+        "Hej! Jag har en klient, kvinna i 40-årsåldern, som har varit sjukskriven i snart två "
+        "år och nu har ekonomiskt bistånd sedan sjukpenningen tog slut. Hon vill komma vidare "
+        "men orkar inte heltid. Kan hon vara aktuell, eller behöver hon vara friskskriven först?",
+        "Hej! Hon behöver inte vara friskskriven. Klientstöd är till för den som behöver stöd "
+        "från flera parter, och vi går i hennes takt. Med hennes samtycke bjuder vi in "
+        "Försäkringskassan och vårdcentralen till ett gemensamt möte och börjar med en "
+        "FIA-kartläggning. Skicka gärna en remiss när hon har sagt ja.",
+    ),
+    (
+        "Kan en person i SAMSYN remitteras?",
+        "Hej, en av mina klienter följs i SAMSYN mellan Arbetsförmedlingen och ekonomiskt "
+        "bistånd. Kan hen remitteras till Klientstöd samtidigt, eller måste det ena avslutas "
+        "först?",
+        None,
+    ),
+]
+
+INFORMATION_OFFER = """\
+Klientstöd ger klienten en egen klientsamordnare som följer personen över tid, i hens egen \
+takt. Samordnaren träffar klienten regelbundet, håller ihop kontakterna med myndigheterna och \
+stöttar mot arbete, studier eller rätt ersättning.
+
+Vi börjar ofta med en FIA-kartläggning (Förutsättningar inför arbete, Socialstyrelsens \
+samtalsmetod) för att tillsammans se vad som hindrar och vad som hjälper.
+
+Klientsamordnaren samordnar stödet med Arbetsförmedlingen, Försäkringskassan, Region Skåne och \
+kommunen, till exempel i gemensamma möten där klienten och handläggarna planerar nästa steg \
+tillsammans.
+
+Klienten kan också erbjudas biblioterapi: samtal kring texter i en liten grupp med bibliotekets \
+biblioterapeut, för att stärka självkänslan och hitta nya perspektiv.
+
+Klientstöd drivs av Båstads kommun och finansieras av Samordningsförbundet NNV Skåne."""
+
+INFORMATION_TARGET_GROUP = """\
+Båstadsbor som länge har levt på ekonomiskt bistånd eller annan offentlig försörjning och som \
+behöver stöd från två eller flera av parterna (Arbetsförmedlingen, Båstads kommun, \
+Försäkringskassan och Region Skåne) för att komma närmare arbete, studier och egen försörjning.
+
+Personer som ingår i det förstärkta samarbetet mellan Försäkringskassan och Arbetsförmedlingen \
+kan inte delta samtidigt, eftersom de då skulle registreras dubbelt i SUS. Ange det i remissen \
+om du är osäker."""
+
+INFORMATION_HOW_TO_REFER = """\
+1. Berätta för klienten om Klientstöd och fråga om hen samtycker till remissen.
+2. Fyll i remissen här i Klientstöd. Välj gärna en av de lediga tiderna för ett första samtal.
+3. Klientsamordnaren går igenom remissen inom två veckor. Klienten får ett välkomstbrev hem med \
+tid och plats för det första samtalet; tolk bokas vid behov.
+4. Passar Klientstöd inte just nu får klienten ett brev om det, och du ser skälet i remissen. \
+Erbjudandet står kvar och en ny remiss kan skickas senare.
+
+Är du osäker på om Klientstöd passar? Ställ en fråga som konsultation, utan namn eller \
+personnummer, så svarar klientsamordnaren."""
 
 
 def ascii_slug(text: str) -> str:
@@ -786,6 +1053,366 @@ class DemoBuilder:
         Consent.objects.bulk_create(consents)
         return len(consents)
 
+    # -- referrals ---------------------------------------------------------
+
+    def build_information_page(self, process: Process, coordinator: User) -> InformationPage:
+        contact = (
+            f"{coordinator.get_full_name()}, klientsamordnare\n"
+            f"Telefon: {coordinator.phone}\n"
+            f"E-post: {coordinator.email}\n\n"
+            f"Vi träffas i {DEFAULT_LOCATION} eller där det passar klienten bäst."
+        )
+        return InformationPage.objects.create(
+            process=process,
+            published=True,
+            offer=INFORMATION_OFFER,
+            target_group=INFORMATION_TARGET_GROUP,
+            how_to_refer=INFORMATION_HOW_TO_REFER,
+            contact=contact,
+        )
+
+    def weekday_between(self, first: datetime.date, last: datetime.date) -> datetime.date:
+        """A random weekday from ``first`` to ``last`` (both included; ``first`` if none)."""
+        days = [
+            first + datetime.timedelta(days=n)
+            for n in range((last - first).days + 1)
+            if (first + datetime.timedelta(days=n)).weekday() < 5
+        ]
+        return self.rng.choice(days) if days else first
+
+    def sender(self, paper: int | None, referrer: User, coordinator: User) -> dict[str, Any]:
+        """Who sent a referral: the demo referrer, or a paper one the coordinator entered."""
+        if paper is None:
+            organisation = referrer.organisation or self.organisations["Båstads kommun"]
+            return {
+                "referrer": referrer,
+                "organisation": organisation,
+                "unit": referrer.unit
+                if referrer.organisation
+                else self.units["Individ och familj"],
+                "referrer_name": referrer.get_full_name(),
+                "entered_by": referrer,
+            }
+        organisation_name, unit_name, name = PAPER_SOURCES[paper]
+        return {
+            "referrer": None,
+            "organisation": self.organisations[organisation_name],
+            "unit": self.units[unit_name],
+            "referrer_name": name,
+            "entered_by": coordinator,
+        }
+
+    def referral_texts(self) -> dict[str, str]:
+        return {
+            "tried_before": self.rng.choice(TRIED_BEFORE),
+            "expectations": self.rng.choice(REFERRAL_EXPECTATIONS),
+        }
+
+    def first_meetings(self) -> dict[int, Meeting]:
+        """Each case's first meeting as first booked: the time its welcome letter gave."""
+        first: dict[int, Meeting] = {}
+        # The earliest meeting of kind 'first', or else the earliest of any kind.
+        for meeting in sorted(
+            self.meetings, key=lambda m: (m.kind != MeetingKind.FIRST, m.starts_at)
+        ):
+            first.setdefault(meeting.case.pk, meeting)
+        return first
+
+    def actualised_referrals(
+        self,
+        cases: list[tuple[Case, Client]],
+        process: Process,
+        referrer: User,
+        coordinator: User,
+    ) -> tuple[list[Referral], list[Letter]]:
+        """The referral behind every case, half from the demo referrer and half on paper."""
+        rng = self.rng
+        by_referrer = set(rng.sample(range(len(cases)), k=len(cases) // 2))
+        first_meetings = self.first_meetings()
+        referrals: list[Referral] = []
+        for index, (case, client) in enumerate(cases):
+            paper = None if index in by_referrer else rng.randrange(len(PAPER_SOURCES))
+            # A referrer does not write down a protected address.
+            address = not client.protected_identity
+            referrals.append(
+                Referral(
+                    process=process,
+                    **self.sender(paper, referrer, coordinator),
+                    received_on=self.weekday_between(
+                        case.start_date - datetime.timedelta(days=21),
+                        case.start_date - datetime.timedelta(days=3),
+                    ),
+                    personnummer=client.personnummer,
+                    first_name=client.first_name,
+                    last_name=client.last_name,
+                    phone=client.phone,
+                    email=client.email,
+                    street_address=client.street_address if address else "",
+                    postal_code=client.postal_code if address else "",
+                    city=client.city if address else "",
+                    language=client.language,
+                    interpreter_needed=client.interpreter_needed,
+                    income_source=client.income_source,
+                    income_source_months=client.income_source_months,
+                    reason=rng.choice(REFERRAL_REASONS),
+                    **self.referral_texts(),
+                    consent_to_referral=True,
+                    status=ReferralStatus.ACTUALISED,
+                    client=client,
+                    case=case,
+                    decided_on=case.start_date,
+                    decided_by=coordinator,
+                )
+            )
+        Referral.objects.bulk_create(referrals)
+        letters = [
+            Letter(
+                referral=referral,
+                kind=Letter.Kind.WELCOME,
+                meeting=first_meetings.get(case.pk),
+                created_by=coordinator,
+            )
+            for referral, (case, _) in zip(referrals, cases, strict=True)
+        ]
+        return referrals, letters
+
+    def person_referral(
+        self,
+        spec: ReferredSpec,
+        number: str,
+        phone: int,
+        received_on: datetime.date,
+        process: Process,
+        referrer: User,
+        coordinator: User,
+    ) -> Referral:
+        """A referral for someone who is not a client; the caller sets the decision."""
+        rng = self.rng
+        city, postal_codes, streets = rng.choices(PLACES, weights=[6, 3, 2])[0]
+        income = rng.choices(
+            [IncomeSource.ECONOMIC_ASSISTANCE, IncomeSource.OTHER_PUBLIC], weights=[4, 1]
+        )[0]
+        return Referral(
+            process=process,
+            **self.sender(spec.paper, referrer, coordinator),
+            received_on=received_on,
+            personnummer=number,
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            # 070-174 06 05 to 070-174 06 99 is a PTS range for fiction.
+            phone=f"070-174 06 {phone:02d}",
+            email=f"{ascii_slug(spec.first_name)}.{ascii_slug(spec.last_name)}@example.se"
+            if phone % 2 == 0
+            else "",
+            street_address=f"{rng.choice(streets)} {rng.randint(1, 40)}",
+            postal_code=rng.choice(postal_codes),
+            city=city,
+            language=spec.language,
+            interpreter_needed=spec.interpreter,
+            income_source=income,
+            income_source_months=rng.randint(8, 60),
+            reason=spec.reason,
+            **self.referral_texts(),
+            consent_to_referral=True,
+            enhanced_collaboration=spec.enhanced_collaboration,
+        )
+
+    def fresh_personnummer(self, spec: ReferredSpec, used: set[str]) -> str:
+        while True:
+            birth = ages.years_before(self.today, spec.age) - datetime.timedelta(
+                days=self.rng.randint(1, 360)
+            )
+            number = self.personnummer_for(birth, spec.gender, coordination=False)
+            if number not in used:
+                used.add(number)
+                return number
+
+    def open_and_declined_referrals(
+        self, process: Process, referrer: User, coordinator: User
+    ) -> tuple[list[Referral], list[Letter], Referral]:
+        """Declined referrals (one referred again) and referrals waiting for a decision.
+
+        Returns the referrals, the letters of the declined ones, and the waiting
+        referral that holds a bookable time.
+        """
+        used = set(Client.objects.values_list("personnummer", flat=True))
+        used |= set(Referral.objects.values_list("personnummer", flat=True))
+        phone = 60
+        declined: list[Referral] = []
+        for index, spec in enumerate(DECLINED):
+            number = self.fresh_personnummer(spec, used)
+            # The re-referred person was declined some months ago; the others any time this year.
+            decided_on = self.days_ago(120, 160) if index == REREFERRED else self.days_ago(5, 300)
+            referral = self.person_referral(
+                spec,
+                number,
+                phone,
+                self.weekday_between(
+                    decided_on - datetime.timedelta(days=14),
+                    decided_on - datetime.timedelta(days=2),
+                ),
+                process,
+                referrer,
+                coordinator,
+            )
+            phone += 1
+            referral.status = ReferralStatus.NOT_RELEVANT
+            referral.not_relevant_reason = spec.not_relevant
+            referral.decision_note = spec.note
+            referral.decided_on = decided_on
+            referral.decided_by = coordinator
+            declined.append(referral)
+        again_spec = DECLINED[REREFERRED]
+        again = self.person_referral(
+            ReferredSpec(
+                again_spec.first_name,
+                again_spec.last_name,
+                again_spec.gender,
+                again_spec.age,
+                None,
+                REREFERRAL_REASON,
+            ),
+            declined[REREFERRED].personnummer,
+            phone,
+            self.weekday_between(
+                self.today - datetime.timedelta(days=20), self.today - datetime.timedelta(days=1)
+            ),
+            process,
+            referrer,
+            coordinator,
+        )
+        phone += 1
+        waiting = [again]
+        holder = again
+        for spec in WAITING:
+            referral = self.person_referral(
+                spec,
+                self.fresh_personnummer(spec, used),
+                phone,
+                self.weekday_between(
+                    self.today - datetime.timedelta(days=20),
+                    self.today - datetime.timedelta(days=1),
+                ),
+                process,
+                referrer,
+                coordinator,
+            )
+            phone += 1
+            waiting.append(referral)
+            if spec.holds_slot:
+                holder = referral
+        Referral.objects.bulk_create(declined + waiting)
+        # The client agreed to share information with the authorities they deal with.
+        through = Referral.sharing_consents.through
+        sharing = [
+            self.organisations["Arbetsförmedlingen"],
+            self.organisations["Försäkringskassan"],
+        ]
+        through.objects.bulk_create(
+            through(referral_id=referral.pk, organisation_id=organisation.pk)
+            for number, referral in enumerate(waiting)
+            for organisation in sharing[: 1 + number % 2]
+        )
+        letters = [
+            Letter(referral=referral, kind=Letter.Kind.NOT_RELEVANT, created_by=coordinator)
+            for referral in declined
+        ]
+        return declined + waiting, letters, holder
+
+    def overlaps_a_meeting(self, starts_at: datetime.datetime, minutes: int) -> bool:
+        ends_at = starts_at + datetime.timedelta(minutes=minutes)
+        return any(
+            m.starts_at < ends_at
+            and starts_at < m.starts_at + datetime.timedelta(minutes=m.duration_minutes)
+            for m in self.meetings
+        )
+
+    def build_slots(
+        self, process: Process, coordinator: User, holder: Referral
+    ) -> list[ReferralSlot]:
+        """Free times on coming weekdays, one a day, clear of booked meetings; one is held."""
+        length = 60
+        times: list[datetime.datetime] = []
+        day = self.today
+        while len(times) < FREE_SLOTS + 1 and day < self.today + datetime.timedelta(days=90):
+            day += datetime.timedelta(days=1)
+            if day.weekday() >= 5:
+                continue
+            # Alternate between morning and afternoon where the meetings allow it.
+            last = timezone.localtime(times[-1], self.tz).time() if times else None
+            for time in sorted(SLOT_TIMES, key=lambda t: t == last):
+                when = self.at(day, time)
+                if not self.overlaps_a_meeting(when, length):
+                    times.append(when)
+                    break
+        slots = [
+            ReferralSlot(
+                process=process,
+                starts_at=when,
+                duration_minutes=length,
+                location=DEFAULT_LOCATION,
+                created_by=coordinator,
+            )
+            for when in times
+        ]
+        # The referrer picked the second time, leaving the earliest one free.
+        slots[min(1, len(slots) - 1)].referral = holder
+        ReferralSlot.objects.bulk_create(slots)
+        return slots
+
+    def build_consultations(
+        self, process: Process, referrer: User, coordinator: User
+    ) -> list[Consultation]:
+        """Two questions from the demo referrer: one answered, one awaiting an answer."""
+        asked_days = [self.days_ago(8, 12), self.days_ago(1, 3)]
+        made: list[Consultation] = []
+        for (subject, question, answer), day in zip(CONSULTATIONS, asked_days, strict=True):
+            consultation = Consultation.objects.create(
+                process=process, asked_by=referrer, subject=subject, answered=answer is not None
+            )
+            asked_at = self.at(day, datetime.time(9, 40))
+            Consultation.objects.filter(pk=consultation.pk).update(created_at=asked_at)
+            thread = [(referrer, question, asked_at)]
+            if answer is not None:
+                answered_at = self.at(
+                    next_weekday(day + datetime.timedelta(days=1)), datetime.time(14, 15)
+                )
+                thread.append((coordinator, answer, min(answered_at, self.now)))
+            for author, body, at in thread:
+                message = ConsultationMessage.objects.create(
+                    consultation=consultation, author=author, body=body
+                )
+                ConsultationMessage.objects.filter(pk=message.pk).update(created_at=at)
+            made.append(consultation)
+        return made
+
+    def build_referrals(
+        self, cases: list[tuple[Case, Client]], process: Process, users: dict[str, User]
+    ) -> dict[str, Any]:
+        coordinator = users[Role.COORDINATOR]
+        referrer = users[Role.REFERRER]
+        self.build_information_page(process, coordinator)
+        actualised, welcome = self.actualised_referrals(cases, process, referrer, coordinator)
+        others, not_relevant, holder = self.open_and_declined_referrals(
+            process, referrer, coordinator
+        )
+        Letter.objects.bulk_create(welcome + not_relevant)
+        slots = self.build_slots(process, coordinator, holder)
+        consultations = self.build_consultations(process, referrer, coordinator)
+        referrals = actualised + others
+        return {
+            "referrals": len(referrals),
+            "referrals_by_status": {
+                status: sum(r.status == status for r in referrals)
+                for status in ReferralStatus.values
+            },
+            "letters": len(welcome) + len(not_relevant),
+            "slots_free": sum(slot.referral is None for slot in slots),
+            "slots_held": sum(slot.referral is not None for slot in slots),
+            "consultations": len(consultations),
+            "consultations_answered": sum(c.answered for c in consultations),
+        }
+
     # -- all of it ---------------------------------------------------------
 
     def build(self) -> dict[str, Any]:
@@ -807,6 +1434,7 @@ class DemoBuilder:
         self.interpreter_gap()
         self.save_meetings()
         consents = self.build_consents(cases)
+        referrals = self.build_referrals(cases, process, users)
         week = self.today + datetime.timedelta(days=7)
         local_days = [timezone.localtime(m.starts_at, self.tz).date() for m in self.meetings]
         return {
@@ -825,6 +1453,7 @@ class DemoBuilder:
                 m.status == MeetingStatus.BOOKED and m.starts_at <= self.now for m in self.meetings
             ),
             "consents": consents,
+            **referrals,
             "notes": self.notes,
         }
 
@@ -832,7 +1461,8 @@ class DemoBuilder:
 class Command(BaseCommand):
     help = (
         "Create a fictional demo of Klientstöd Båstad: partners, the process, one user per "
-        f"role (password {DEMO_PASSWORD}), clients, cases, meetings and consents. "
+        f"role (password {DEMO_PASSWORD}), clients, cases, meetings, consents, referrals, "
+        "bookable times, consultations and the information page. "
         "Only with DEBUG on; does nothing if the demo users exist."
     )
 
@@ -853,6 +1483,7 @@ class Command(BaseCommand):
         for note in made["notes"]:
             self.stdout.write(self.style.WARNING(note))
         process = made["process"]
+        by_status = made["referrals_by_status"]
         self.stdout.write(self.style.SUCCESS(f"Demo data created for the process {process.name}:"))
         lines = [
             f"  organisations: {made['organisations']} with {made['units']} units",
@@ -863,6 +1494,14 @@ class Command(BaseCommand):
             f"  meetings: {made['meetings']} ({made['today']} today, "
             f"{made['coming_week']} in the coming 7 days, {made['awaiting']} awaiting an outcome)",
             f"  consents: {made['consents']}",
+            f"  referrals: {made['referrals']} ({by_status[ReferralStatus.ACTUALISED]} actualised, "
+            f"{by_status[ReferralStatus.NOT_RELEVANT]} not relevant, "
+            f"{by_status[ReferralStatus.RECEIVED]} waiting), {made['letters']} letters",
+            f"  bookable times: {made['slots_free']} free, {made['slots_held']} held by a referral",
+            f"  consultations: {made['consultations']} "
+            f"({made['consultations_answered']} answered, "
+            f"{made['consultations'] - made['consultations_answered']} awaiting an answer)",
+            "  information page: published",
             f"Log in as {COORDINATOR_USERNAME} / {DEMO_PASSWORD} "
             f"(or {', '.join(u.username for u in USERS[1:])}; same password).",
         ]

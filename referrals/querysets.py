@@ -1,0 +1,56 @@
+"""Who reaches which referral, bookable time and consultation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils import timezone
+
+from klientstod.querysets import has_role
+
+if TYPE_CHECKING:
+    from klientstod.models import User
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ReferralQuerySet:
+        """Coordinators see their processes' referrals; a referrer sees those they sent."""
+        if has_role(user, "coordinator"):
+            return self.filter(process__members=user)
+        if has_role(user, "referrer"):
+            return self.filter(referrer=user)
+        return self.none()
+
+    def waiting(self) -> ReferralQuerySet:
+        return self.filter(status="received")
+
+    def with_related(self) -> ReferralQuerySet:
+        return self.select_related("process", "organisation", "unit", "referrer")
+
+    def of_person(self, normal_personnummer: str) -> ReferralQuerySet:
+        return self.filter(personnummer=normal_personnummer)
+
+
+class SlotQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> SlotQuerySet:
+        """Coordinators manage their processes' times; referrers see the free ones to pick."""
+        if has_role(user, "coordinator"):
+            return self.filter(process__members=user)
+        if has_role(user, "referrer"):
+            return self.free()
+        return self.none()
+
+    def free(self) -> SlotQuerySet:
+        return self.filter(
+            referral__isnull=True, meeting__isnull=True, starts_at__gt=timezone.now()
+        )
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ConsultationQuerySet:
+        if has_role(user, "coordinator"):
+            return self.filter(process__members=user)
+        if has_role(user, "referrer"):
+            return self.filter(asked_by=user)
+        return self.none()

@@ -1,0 +1,33 @@
+"""The referral's events on the case timeline."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klientstod.models import Case
+from klientstod.timeline import TimelineEvent, register
+
+from .models import Referral
+
+
+@register
+def referral_events(case: Case) -> Iterable[TimelineEvent]:
+    for referral in Referral.objects.filter(case=case).select_related("organisation", "unit"):
+        source = str(referral.unit or referral.organisation)
+        yield TimelineEvent(
+            at=datetime.datetime.combine(
+                referral.received_on, datetime.time.min, tzinfo=timezone.get_current_timezone()
+            ),
+            title=_("Referral received"),
+            kind="referral",
+            details=[
+                _("%(reference)s from %(source)s")
+                % {"reference": referral.reference, "source": source}
+            ],
+            text=referral.reason,
+            all_day=True,
+        )
