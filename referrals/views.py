@@ -281,7 +281,6 @@ def referral_letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "client": letter.referral.client or letter.referral,
             "meeting": letter.meeting,
             "coordinator": coordinator,
-            "today": timezone.localdate(),
         },
         request,
     )

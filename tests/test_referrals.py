@@ -269,6 +269,22 @@ def test_a_failure_half_way_leaves_nothing_behind(process, coordinator, monkeypa
 
 
 @pytest.mark.django_db
+def test_a_decline_failing_half_way_keeps_the_referral_open(process, coordinator, monkeypatch):
+    referral = ReferralFactory(process=process)
+    slot = SlotFactory(process=process, referral=referral, created_by=coordinator)
+
+    def broken(**kwargs):
+        raise RuntimeError("printer on fire")
+
+    monkeypatch.setattr(services.Letter.objects, "create", broken)
+    with pytest.raises(RuntimeError):
+        services.referral_decline(referral=referral, reason="work", note="", by=coordinator)
+    referral.refresh_from_db()
+    slot.refresh_from_db()
+    assert referral.status == "received" and slot.referral == referral
+
+
+@pytest.mark.django_db
 def test_declining_records_the_reason_frees_the_time_and_writes_a_letter(
     coordinator_client, process, coordinator, referrer
 ):
@@ -471,3 +487,37 @@ def test_referral_page_is_bounded(coordinator_client, process, coordinator):
             by=coordinator,
         )
     assert queries(coordinator_client, url) == few <= 14
+
+
+@pytest.mark.django_db
+def test_consultation_thread_is_bounded(coordinator_client, process, referrer):
+    consultation = services.consultation_ask(
+        consultation=services.Consultation(process=process, subject="Fråga"),
+        body="Text",
+        by=referrer,
+    )
+    url = reverse("referrals:consultation-detail", args=[consultation.pk])
+    for _ in range(5):
+        services.consultation_reply(consultation=consultation, body="Svar", by=referrer)
+    few = queries(coordinator_client, url)
+    for _ in range(45):
+        services.consultation_reply(consultation=consultation, body="Svar", by=referrer)
+    assert queries(coordinator_client, url) == few <= 10
+
+
+@pytest.mark.django_db
+def test_information_page_is_bounded(client):
+    from referrals.models import InformationPage
+
+    from .factories import ProcessFactory
+
+    def add(n):
+        for _ in range(n):
+            InformationPage.objects.create(
+                process=ProcessFactory(), offer="o", target_group="t", how_to_refer="h", contact="c"
+            )
+
+    add(2)
+    few = queries(client, reverse("referrals:information"))
+    add(20)
+    assert queries(client, reverse("referrals:information")) == few <= 3
