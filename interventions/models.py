@@ -1,1 +1,611 @@
-"""FIA, self-assessments, bibliotherapy, interventions and collaboration: models to come."""
+"""The work with the client: FIA, self-assessments, bibliotherapy, interventions and samverkan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from klientstod.models import Case, Organisation, Process, Unit
+
+from .querysets import (
+    AssessmentQuerySet,
+    BibliotherapyQuerySet,
+    CaseChildQuerySet,
+    CollaborationQuerySet,
+    ProcessChildQuerySet,
+)
+
+# FIA ---------------------------------------------------------------------------------
+
+#: FIA's three parts and the areas the summary covers, in the interview's order.
+#: The summary is stored as {area key: text}; the order and labels live here.
+FIA_PARTS: list[tuple[str, Any, list[tuple[str, Any]]]] = [
+    (
+        "social",
+        _("Social life situation"),
+        [
+            ("housing", _("Housing")),
+            ("home", _("The situation at home")),
+            ("network", _("Social network")),
+            ("physical_health", _("Physical health")),
+            ("mental_health", _("Mental health")),
+            ("disability", _("Disability")),
+            ("habits", _("Habits and behaviour")),
+            ("debts", _("Debts")),
+            ("violence", _("Violence in close relationships")),
+            ("crime", _("Crime")),
+            ("finances", _("Income and finances")),
+            ("daily_life", _("Daily life and leisure")),
+        ],
+    ),
+    (
+        "goals",
+        _("Goals and work"),
+        [
+            ("work_goals", _("Goals for work and occupation")),
+            ("education", _("Education")),
+            ("work_history", _("Work experience")),
+            ("strengths", _("Strengths and interests")),
+        ],
+    ),
+    (
+        "labour_market",
+        _("Labour market interventions and demands"),
+        [
+            ("earlier_interventions", _("Earlier interventions")),
+            ("demands", _("Demands and expectations from authorities")),
+            ("support_needs", _("Support needed to move on")),
+        ],
+    ),
+]
+FIA_AREAS = [key for _part, _label, areas in FIA_PARTS for key, _area in areas]
+
+
+class FiaStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    NOT_RELEVANT_HEALTH = "not_relevant_health", _("Not relevant: health")
+    NEEDS_RELATION = "needs_relation", _("Needs an established relation first")
+    PLANNED = "planned", _("Planned")
+    ONGOING = "ongoing", _("Ongoing")
+    COMPLETED = "completed", _("Completed")
+    ABORTED = "aborted", _("Aborted")
+
+
+class FiaAbortReason(models.TextChoices):
+    MOVED = "moved", _("Moved")
+    HEALTH = "health", _("Health")
+    CLIENT_DECLINED = "client_declined", _("The client did not want to go on")
+    OTHER = "other", _("Other reason")
+
+
+class FiaInterview(models.Model):
+    """A case's FIA interview (Förutsättningar inför arbete), its summary and plan."""
+
+    case = models.OneToOneField(
+        Case, on_delete=models.CASCADE, related_name="fia", verbose_name=_("case")
+    )
+    status = models.CharField(
+        _("status"), max_length=30, choices=FiaStatus.choices, default=FiaStatus.NOT_STARTED
+    )
+    abort_reason = models.CharField(
+        _("reason for aborting"), max_length=20, choices=FiaAbortReason.choices, blank=True
+    )
+    status_changed_on = models.DateField(_("status since"), null=True, blank=True)
+    on_site_interpreter = models.BooleanField(_("held with an on-site interpreter"), default=False)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    client_goals = models.TextField(_("the client's own goals"), blank=True)
+    assessment = models.TextField(_("the coordinator's assessment"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("FIA interview")
+        verbose_name_plural = _("FIA interviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="aborted") | ~Q(abort_reason=""),
+                name="fia_aborted_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"FIA {self.case}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("interventions:fia", args=[self.case_id])
+
+    def parts(self) -> list[tuple[Any, list[tuple[Any, str]]]]:
+        """The summary in FIA's order: [(part label, [(area label, text), …]), …]."""
+        return [
+            (label, [(area_label, self.summary.get(key, "")) for key, area_label in areas])
+            for _key, label, areas in FIA_PARTS
+        ]
+
+
+class PlanItem(models.Model):
+    """One row of the genomförandeplan: a goal, the way there, who does what, and when."""
+
+    fia = models.ForeignKey(
+        FiaInterview, on_delete=models.CASCADE, related_name="plan", verbose_name=_("FIA")
+    )
+    goal = models.CharField(_("goal"), max_length=300)
+    sub_goal = models.CharField(_("sub-goal"), max_length=300, blank=True)
+    activity = models.TextField(_("activity"), blank=True)
+    responsible = models.CharField(_("who is responsible"), max_length=200, blank=True)
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+
+    def __str__(self) -> str:
+        return self.goal
+
+
+# Self-assessment -------------------------------------------------------------------
+
+
+class QuestionnaireKind(models.TextChoices):
+    KLIENTSTOD = "klientstod", _("Klientstöd")
+    BIBLIOTHERAPY = "bibliotherapy", _("Bibliotherapy")
+    WORK = "work", _("Work, internship or studies")
+    CLOSURE = "closure", _("Closure")
+
+
+class Questionnaire(models.Model):
+    """One version of a self-assessment questionnaire.
+
+    A version that has answers is never changed: a change makes the next version,
+    and the answers already given keep pointing at theirs.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=QuestionnaireKind.choices)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    title = models.CharField(_("title"), max_length=200)
+    instructions = models.TextField(_("instructions"), blank=True)
+    is_current = models.BooleanField(_("current version"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-version"]
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="questionnaire_version"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(is_current=True), name="questionnaire_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def has_answers(self) -> bool:
+        return self.assessments.exists()
+
+
+class QuestionnaireItem(models.Model):
+    """A question: answered on a scale from 1 to 5, or in the client's own words."""
+
+    class Kind(models.TextChoices):
+        SCALE = "scale", _("Scale 1–5")
+        TEXT = "text", _("Free text")
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SCALE)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Occasion(models.TextChoices):
+    START = "start", _("At start")
+    PERIODIC = "periodic", _("Every two months")
+    CLOSURE = "closure", _("At closure")
+    OTHER = "other", _("Other occasion")
+
+
+class SelfAssessment(models.Model):
+    """A client's answers to one questionnaire version on one occasion."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("case")
+    )
+    questionnaire = models.ForeignKey(
+        Questionnaire,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("questionnaire"),
+    )
+    occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices)
+    #: For periodic occasions: which two-month mark (1 = two months after the start).
+    period = models.PositiveSmallIntegerField(_("period"), default=0)
+    answered_on = models.DateField(_("answered on"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["answered_on", "pk"]
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        indexes = [models.Index(fields=["case", "answered_on"], name="assessment_case_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} {self.answered_on}"
+
+
+class Answer(models.Model):
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(QuestionnaireItem, on_delete=models.PROTECT, related_name="answers")
+    score = models.PositiveSmallIntegerField(
+        _("score"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item"], name="answer_once_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.score) if self.score is not None else self.text[:40]
+
+
+# Bibliotherapy ---------------------------------------------------------------------
+
+
+class OfferResponse(models.TextChoices):
+    PENDING = "pending", _("Offered, awaiting answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    NOT_OFFERED_LANGUAGE = "not_offered_language", _("Not offered: language")
+
+
+class DeclineReason(models.TextChoices):
+    HEALTH = "health", _("Health")
+    DISABILITY = "disability", _("Disability / cannot do group work")
+    HARD_TO_MOTIVATE = "hard_to_motivate", _("Hard to motivate")
+    OTHER = "other", _("Other")
+
+
+class ParticipationStatus(models.TextChoices):
+    TO_BE_BOOKED = "to_be_booked", _("To be booked")
+    TO_BE_REBOOKED = "to_be_rebooked", _("To be rebooked")
+    STARTED = "started", _("Started")
+    COMPLETED = "completed", _("Completed")
+    DROPPED = "dropped", _("Dropped")
+
+
+class BibliotherapyOffer(models.Model):
+    """Bibliotherapy offered to a client on a case, and what the client answered."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="bibliotherapy_offers", verbose_name=_("case")
+    )
+    offered_on = models.DateField(_("offered on"))
+    response = models.CharField(
+        _("response"), max_length=30, choices=OfferResponse.choices, default=OfferResponse.PENDING
+    )
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    # The participation, once accepted.
+    group = models.ForeignKey(
+        "BibliotherapyGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participants",
+        verbose_name=_("group"),
+    )
+    participation = models.CharField(
+        _("participation"), max_length=20, choices=ParticipationStatus.choices, blank=True
+    )
+    participation_changed_on = models.DateField(_("participation since"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = BibliotherapyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-offered_on", "-pk"]
+        verbose_name = _("bibliotherapy offer")
+        verbose_name_plural = _("bibliotherapy offers")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(response="declined") | ~Q(decline_reason=""),
+                name="offer_declined_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(response="accepted") | Q(participation=""),
+                name="offer_participation_only_when_accepted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_response_display()} {self.offered_on}"
+
+    def clean(self) -> None:
+        if self.response == OfferResponse.DECLINED and not self.decline_reason:
+            raise ValidationError({"decline_reason": _("Give the reason the client declined.")})
+        if self.response != OfferResponse.DECLINED and self.decline_reason:
+            raise ValidationError(
+                {"decline_reason": _("A reason is given only when the client declined.")}
+            )
+
+
+class InformationMeeting(models.Model):
+    """An information meeting about bibliotherapy: who was invited and who came."""
+
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="+", verbose_name=_("process")
+    )
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    invited = models.ManyToManyField(Case, blank=True, related_name="+", verbose_name=_("invited"))
+    attended = models.ManyToManyField(
+        Case, blank=True, related_name="+", verbose_name=_("attended")
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ProcessChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = _("information meeting")
+        verbose_name_plural = _("information meetings")
+
+    def __str__(self) -> str:
+        return f"{self.held_on}"
+
+
+class BibliotherapyGroup(models.Model):
+    """A bibliotherapy group led by a bibliotherapist, meeting over a number of sessions."""
+
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="+", verbose_name=_("process")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bibliotherapist"),
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+
+    objects = ProcessChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("bibliotherapy group")
+        verbose_name_plural = _("bibliotherapy groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("interventions:group-detail", args=[self.pk])
+
+
+class GroupSession(models.Model):
+    """One meeting of a bibliotherapy group, and who came."""
+
+    group = models.ForeignKey(BibliotherapyGroup, on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField(_("date"))
+    theme = models.CharField(_("text or theme"), max_length=300, blank=True)
+    attended = models.ManyToManyField(
+        BibliotherapyOffer, blank=True, related_name="sessions_attended", verbose_name=_("came")
+    )
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+        verbose_name = _("group session")
+        verbose_name_plural = _("group sessions")
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.held_on}"
+
+
+# Interventions ----------------------------------------------------------------------
+
+
+class InterventionKind(models.TextChoices):
+    STUDIES = "studies", _("Studies")
+    INTERNSHIP = "internship", _("Internship")
+    WORK = "work", _("Work")
+    FK_APPLICATION = "fk_application", _("Application for sickness or activity compensation")
+    AF_MUNICIPALITY = "af_municipality", _("Collaboration employment service + municipality")
+    HEALTH_MUNICIPALITY = "health_municipality", _("Collaboration health care + municipality")
+    OTHER = "other", _("Other")
+
+
+class InterventionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ONGOING = "ongoing", _("Ongoing")
+    ENDED = "ended", _("Ended")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class FkOutcome(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    GRANTED = "granted", _("Granted")
+    REJECTED = "rejected", _("Rejected")
+    REJECTION_EXPECTED = "rejection_expected", _("Rejection expected")
+
+
+class Intervention(models.Model):
+    """An insats decided with the client; a case often has several at once."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="interventions", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=InterventionKind.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=InterventionStatus.choices,
+        default=InterventionStatus.ONGOING,
+    )
+    fk_outcome = models.CharField(
+        _("outcome at the social insurance agency"),
+        max_length=30,
+        choices=FkOutcome.choices,
+        blank=True,
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CaseChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="fk_application") | Q(fk_outcome=""),
+                name="intervention_fk_outcome_only_for_fk",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="intervention_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.kind == InterventionKind.FK_APPLICATION and not self.fk_outcome:
+            errors["fk_outcome"] = _("Give where the application stands.")
+        if self.kind != InterventionKind.FK_APPLICATION and self.fk_outcome:
+            errors["fk_outcome"] = _("An outcome at FK belongs to an FK application only.")
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The intervention cannot end before it starts.")
+        if self.status == InterventionStatus.ENDED and not self.ends_on:
+            errors["ends_on"] = _("Give the date the intervention ended.")
+        unit = self.unit if self.unit_id else None
+        if (
+            unit is not None
+            and self.organisation_id
+            and unit.organisation_id != self.organisation_id
+        ):
+            errors["unit"] = _("The unit does not belong to the organisation.")
+        if errors:
+            raise ValidationError(errors)
+
+
+# Collaboration ------------------------------------------------------------------------
+
+
+class ContactKind(models.TextChoices):
+    INFORMATION_MEETING = "information_meeting", _("Information meeting")
+    CASE_CONSULTATION = "case_consultation", _("Case consultation")
+    JOINT_PLANNING = "joint_planning", _("Joint planning")
+
+
+class PartnerState(models.TextChoices):
+    ESTABLISHED = "established", _("Established contact")
+    INFORMED = "informed", _("Informed")
+    AWAITING_REPLY = "awaiting_reply", _("No reply yet")
+    NOT_INTERESTED = "not_interested", _("Not interested")
+
+
+class CollaborationContact(models.Model):
+    """A contact with a partner organisation or unit (samverkan), about a case or in general."""
+
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="+", verbose_name=_("process")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("partner")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    held_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=30, choices=ContactKind.choices)
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="collaboration_contacts",
+        verbose_name=_("case"),
+    )
+    state = models.CharField(_("state of the contact"), max_length=20, choices=PartnerState.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CollaborationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("collaboration contact")
+        verbose_name_plural = _("collaboration contacts")
+        indexes = [
+            models.Index(fields=["process", "organisation", "held_on"], name="contact_partner_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on}"

@@ -17,8 +17,10 @@ from . import personnummer
 from .models import (
     Case,
     Client,
+    ClosureOutcome,
     Consent,
     Gender,
+    IncomeSource,
     Meeting,
     MeetingStatus,
     Process,
@@ -238,26 +240,12 @@ class CaseOpenForm(forms.ModelForm):
 
 
 class CaseForm(forms.ModelForm):
-    """Editing a case: its coordinator, dates and, when it ends, its closure."""
+    """Editing an open case: who coordinates it and from when. Closing has its own form."""
 
     class Meta:
         model = Case
-        fields = [
-            "coordinator",
-            "start_date",
-            "status",
-            "closed_on",
-            "closure_outcome",
-            "income_source_end",
-            "followup_done_on",
-            "followup_result",
-        ]
-        widgets = {
-            "start_date": DateInput(),
-            "closed_on": DateInput(),
-            "followup_done_on": DateInput(),
-            "followup_result": forms.Textarea(attrs={"rows": 3}),
-        }
+        fields = ["coordinator", "start_date"]
+        widgets = {"start_date": DateInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -266,28 +254,47 @@ class CaseForm(forms.ModelForm):
         )
         self.helper = _untagged_helper()
         self.helper.layout = Layout(
-            Fieldset(
-                _("Case"),
-                Row(
-                    Column("coordinator", css_class="col-md-4"),
-                    Column("start_date", css_class="col-md-4"),
-                    Column("status", css_class="col-md-4"),
-                ),
-            ),
-            Fieldset(
-                _("Closure"),
-                Row(
-                    Column("closed_on", css_class="col-md-4"),
-                    Column("closure_outcome", css_class="col-md-4"),
-                    Column("income_source_end", css_class="col-md-4"),
-                ),
-            ),
-            Fieldset(
-                _("Follow-up after six months"),
-                Row(Column("followup_done_on", css_class="col-md-4")),
-                "followup_result",
-            ),
+            Row(
+                Column("coordinator", css_class="col-md-6"),
+                Column("start_date", css_class="col-md-6"),
+            )
         )
+
+
+class CaseCloseForm(forms.Form):
+    """Closing a case: the outcome, the income source at the end, and consent to follow-up."""
+
+    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput())
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=ClosureOutcome.choices, widget=forms.RadioSelect
+    )
+    income_source_end = forms.ChoiceField(
+        label=_("Income source at the end"), choices=IncomeSource.choices
+    )
+    followup_consent = forms.BooleanField(
+        label=_("The client consents to a follow-up after six months"),
+        required=False,
+        help_text=_("The follow-up shows up on Min dag when it is due."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("closed_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.helper = _untagged_helper()
+
+
+class FollowUpForm(forms.Form):
+    done_on = forms.DateField(label=_("Follow-up done on"), widget=DateInput())
+    result = forms.CharField(
+        label=_("How is the client doing?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Work, studies, income source and what the client says of the support."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("done_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.helper = _untagged_helper()
 
 
 class MeetingForm(forms.ModelForm):

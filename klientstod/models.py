@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import ages, personnummer
+from . import ages, dates, personnummer
 from .querysets import (
     CaseQuerySet,
     ClientQuerySet,
@@ -324,6 +324,9 @@ class ClosureOutcome(models.TextChoices):
     REGISTERED_IN_ERROR = "registered_in_error", _("Registered in error")
 
 
+#: How long after closure the follow-up is made.
+FOLLOWUP_MONTHS = 6
+
 #: Outcomes that count toward the process's goal of self-support (SPEC §4.8).
 GOAL_OUTCOMES = (
     ClosureOutcome.WORK,
@@ -402,6 +405,11 @@ class Case(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == CaseStatus.ACTIVE
+
+    @property
+    def followup_due_on(self) -> datetime.date | None:
+        """Six months after closure (the seeds' 6-månadersuppföljning)."""
+        return dates.months_after(self.closed_on, FOLLOWUP_MONTHS) if self.closed_on else None
 
     def clean(self) -> None:
         errors: dict[str, list[Any]] = {}

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from .models import Case, CaseStatus, Client, Meeting, MeetingStatus, Process, User
+from .models import Case, CaseStatus, Client, Consent, Meeting, MeetingStatus, Process, User
 
 
 def case_open(
@@ -113,3 +114,79 @@ def meeting_record_outcome(
             rebooked_from=locked,
             created_by=by,
         )
+
+
+def case_close(
+    *,
+    case: Case,
+    closed_on: datetime.date,
+    outcome: str,
+    income_source_end: str,
+    followup_consent: bool,
+    by: User,
+) -> Case:
+    """Close an active case with its outcome; with consent, a follow-up is due six months on."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status != CaseStatus.ACTIVE:
+            raise ValidationError(_("The case is already closed."))
+        if closed_on < locked.start_date:
+            raise ValidationError({"closed_on": _("The case cannot be closed before it started.")})
+        if closed_on > timezone.localdate():
+            raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
+        booked = locked.meetings.filter(status=MeetingStatus.BOOKED).count()
+        if booked:
+            raise ValidationError(
+                ngettext(
+                    "A meeting is still booked: record its outcome first.",
+                    "%(count)d meetings are still booked: record their outcomes first.",
+                    booked,
+                )
+                % {"count": booked}
+            )
+        locked.status = CaseStatus.CLOSED
+        locked.closed_on = closed_on
+        locked.closure_outcome = outcome
+        locked.income_source_end = income_source_end
+        locked.full_clean()
+        locked.save()
+        if followup_consent:
+            Consent.objects.create(
+                client=locked.client,
+                kind=Consent.Kind.FOLLOW_UP,
+                given_on=closed_on,
+                note=_("Given at closure of %(case)s") % {"case": locked.number},
+            )
+        case.refresh_from_db()
+        return locked
+
+
+def has_followup_consent(case: Case, on: datetime.date | None = None) -> bool:
+    return (
+        Consent.objects.in_force(on)
+        .filter(client_id=case.client_id, kind=Consent.Kind.FOLLOW_UP)
+        .exists()
+    )
+
+
+def case_follow_up(*, case: Case, done_on: datetime.date, result: str, by: User) -> Case:
+    """Record the six-month follow-up of a closed case; it needs the client's consent."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status != CaseStatus.CLOSED:
+            raise ValidationError(_("Only a closed case is followed up, and only once."))
+        if not has_followup_consent(locked, done_on):
+            raise ValidationError(
+                _("The client has not consented to a follow-up (or has withdrawn the consent).")
+            )
+        assert locked.closed_on is not None
+        if done_on < locked.closed_on or done_on > timezone.localdate():
+            raise ValidationError({"done_on": _("Give a date between the closure and today.")})
+        if not result.strip():
+            raise ValidationError({"result": _("Write what the follow-up showed.")})
+        locked.status = CaseStatus.FOLLOWED_UP
+        locked.followup_done_on = done_on
+        locked.followup_result = result.strip()
+        locked.save()
+        case.refresh_from_db()
+        return locked

@@ -14,5 +14,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("referrals.urls")),
+    path("", include("interventions.urls")),
     path("", include("klientstod.core_urls")),
 ]

@@ -20,14 +20,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
-from . import services, timeline
+from . import panels, services, timeline
 from .access import AuthenticatedRequest, CoreUpdateView, ScopedMixin, role_required
 from .filters import CaseFilter
 from .forms import (
+    CaseCloseForm,
     CaseForm,
     CaseOpenForm,
     ClientForm,
     ConsentForm,
+    FollowUpForm,
     MeetingForm,
     MeetingOutcomeForm,
     add_form_errors,
@@ -68,7 +70,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     if user.role == Role.REFERRER:
         return redirect("referrals:referral-mine")
     if user.role == Role.BIBLIOTHERAPIST:
-        return render(request, "klientstod/home_bibliotherapist.html")
+        return redirect("interventions:bibliotherapy")
     if user.role == Role.ADMIN:
         return render(request, "klientstod/home_admin.html", _admin_context())
     return render(request, "klientstod/home_norole.html")
@@ -145,6 +147,7 @@ def my_day(request: AuthenticatedRequest) -> HttpResponse:
             "awaiting_count": awaiting.count(),
             "processes": processes,
             "missing_interpreters": sum(1 for m in week if m.lacks_interpreter),
+            "panels": panels.build("my_day", user),
         },
     )
 
@@ -208,6 +211,7 @@ class CaseDetailView(ScopedMixin, DetailView):
             timeline=timeline.build(case),
             booked=case.meetings.filter(status=MeetingStatus.BOOKED).order_by("starts_at"),
             referrals=case.referrals.select_related("organisation"),
+            panels=panels.build("case", cast(User, self.request.user), case),
             other_cases=Case.objects.visible_to(cast(User, self.request.user))
             .filter(client=case.client)
             .exclude(pk=case.pk)
@@ -224,6 +228,57 @@ class CaseUpdateView(CoreUpdateView):
 
     def get_queryset(self) -> Any:
         return super().get_queryset().with_related()
+
+
+@role_required(*COORDINATOR)
+def case_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(Case.objects.visible_to(request.user).with_related(), pk=pk)
+    if not case.is_active:
+        messages.error(request, _("The case is already closed."))
+        return redirect(case)
+    form = CaseCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_close(
+                case=case,
+                closed_on=form.cleaned_data["closed_on"],
+                outcome=form.cleaned_data["outcome"],
+                income_source_end=form.cleaned_data["income_source_end"],
+                followup_consent=form.cleaned_data["followup_consent"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(
+                request, _("The case was closed. Enter the client's final self-assessment.")
+            )
+            return redirect(case)
+    return render(request, "klientstod/case_close_form.html", {"form": form, "case": case})
+
+
+@role_required(*COORDINATOR)
+def case_follow_up(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(Case.objects.visible_to(request.user).with_related(), pk=pk)
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_follow_up(
+                case=case,
+                done_on=form.cleaned_data["done_on"],
+                result=form.cleaned_data["result"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The follow-up was recorded."))
+            return redirect(case)
+    return render(
+        request,
+        "klientstod/case_follow_up_form.html",
+        {"form": form, "case": case, "consent": services.has_followup_consent(case)},
+    )
 
 
 # Clients -------------------------------------------------------------------
@@ -274,6 +329,7 @@ class ClientDetailView(ScopedMixin, DetailView):
             .filter(client=client)
             .select_related("process", "coordinator"),
             consents=client.consents.select_related("organisation"),
+            panels=panels.build("client", cast(User, self.request.user), client),
             today=timezone.localdate(),
             **kwargs,
         )

@@ -160,3 +160,56 @@ class ConsultationFactory(factory.django.DjangoModelFactory):
     process = factory.SubFactory(ProcessFactory)
     asked_by = factory.SubFactory(UserFactory, role=Role.REFERRER)
     subject = "Passar Klientstöd en person med lång sjukskrivning?"
+
+
+def questionnaires() -> dict[str, object]:
+    """One current questionnaire of every kind, with a scale and a free-text question."""
+    from interventions import services
+    from interventions.models import Questionnaire, QuestionnaireKind
+
+    made = {}
+    for kind in QuestionnaireKind:
+        existing = Questionnaire.objects.filter(kind=kind, is_current=True).first()
+        made[kind.value] = existing or services.questionnaire_save(
+            questionnaire=Questionnaire(kind=kind, title=f"Självskattning {kind.label}"),
+            items=[("Hur mår du i dag?", "scale"), ("Vad vill du berätta?", "text")],
+        )
+    return made
+
+
+def work_with_client(case, coordinator) -> dict[str, object]:
+    """One of each record of the work with a client, for access tests."""
+    from interventions import services
+    from interventions.models import (
+        BibliotherapyGroup,
+        BibliotherapyOffer,
+        InformationMeeting,
+        Intervention,
+    )
+
+    forms = questionnaires()
+    group = BibliotherapyGroup.objects.create(
+        process=case.process, name="Grupp 1", starts_on=case.start_date
+    )
+    offer = services.offer_save(
+        offer=BibliotherapyOffer(case=case, offered_on=case.start_date, response="accepted"),
+        by=coordinator,
+    )
+    item = forms["bibliotherapy"].items.first()
+    assessment = services.assessment_record(
+        case=case,
+        questionnaire=forms["bibliotherapy"],
+        occasion="start",
+        answered_on=case.start_date,
+        answers={item.pk: 3},
+        by=coordinator,
+    )
+    meeting = InformationMeeting.objects.create(process=case.process, held_on=case.start_date)
+    intervention = Intervention.objects.create(case=case, kind="studies", starts_on=case.start_date)
+    return {
+        "group": group,
+        "offer": offer,
+        "assessment": assessment,
+        "information_meeting": meeting,
+        "intervention": intervention,
+    }

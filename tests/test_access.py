@@ -25,11 +25,13 @@ from .factories import (
     ReferralFactory,
     SlotFactory,
     UserFactory,
+    work_with_client,
 )
 
 ALL_ROLES = [role.value for role in Role]
 COORDINATOR_ONLY = {role: 403 for role in ALL_ROLES} | {Role.COORDINATOR: 200}
 REFERRER_ONLY = {role: 403 for role in ALL_ROLES} | {Role.REFERRER: 200}
+LIBRARY = COORDINATOR_ONLY | {Role.BIBLIOTHERAPIST: 200}
 BOTH = COORDINATOR_ONLY | {Role.REFERRER: 200}
 
 #: Django's own views, guarded by Django: the admin (staff only) and the
@@ -55,13 +57,21 @@ def _case(o: dict[str, Any]) -> dict[str, Any]:
     return {"pk": o["case"].pk}
 
 
+def _case_pk(o: dict[str, Any]) -> dict[str, Any]:
+    return {"case_pk": o["case"].pk}
+
+
 def _referral(o: dict[str, Any]) -> dict[str, Any]:
     return {"pk": o["referral"].pk}
 
 
 RULES: dict[str, Rule] = {
-    # The referrer's start page is "My referrals".
-    "klientstod:home": Rule({role: 200 for role in ALL_ROLES} | {Role.REFERRER: 302}),
+    # The referrer's start page is "My referrals", the bibliotherapist's "Bibliotherapy".
+    "klientstod:home": Rule(
+        {role: 200 for role in ALL_ROLES} | {Role.REFERRER: 302, Role.BIBLIOTHERAPIST: 302}
+    ),
+    "klientstod:case-close": Rule(COORDINATOR_ONLY, _case, other_process=404),
+    "klientstod:case-follow-up": Rule(COORDINATOR_ONLY, _case, other_process=404),
     "klientstod:case-list": Rule(COORDINATOR_ONLY),
     "klientstod:client-create": Rule(COORDINATOR_ONLY),
     "klientstod:case-detail": Rule(COORDINATOR_ONLY, _case, other_process=404),
@@ -120,6 +130,34 @@ RULES: dict[str, Rule] = {
     "referrals:consultation-detail": Rule(
         BOTH, lambda o: {"pk": o["consultation"].pk}, other_process=404, other_referrer=404
     ),
+    # The work with the client
+    "interventions:fia": Rule(COORDINATOR_ONLY, _case_pk, other_process=404),
+    "interventions:fia-edit": Rule(COORDINATOR_ONLY, _case_pk, other_process=404),
+    "interventions:fia-pdf": Rule(COORDINATOR_ONLY, _case_pk, other_process=404),
+    "interventions:assessment-create": Rule(LIBRARY, _case_pk, other_process=404),
+    "interventions:assessment-detail": Rule(
+        LIBRARY, lambda o: {"pk": o["assessment"].pk}, other_process=404
+    ),
+    "interventions:offer-create": Rule(COORDINATOR_ONLY, _case_pk, other_process=404),
+    "interventions:offer-update": Rule(
+        COORDINATOR_ONLY, lambda o: {"pk": o["offer"].pk}, other_process=404
+    ),
+    "interventions:bibliotherapy": Rule(LIBRARY),
+    "interventions:participant-detail": Rule(
+        LIBRARY, lambda o: {"pk": o["offer"].pk}, other_process=404
+    ),
+    "interventions:group-create": Rule(LIBRARY),
+    "interventions:group-detail": Rule(LIBRARY, lambda o: {"pk": o["group"].pk}, other_process=404),
+    "interventions:information-meeting-create": Rule(COORDINATOR_ONLY),
+    "interventions:information-meeting-update": Rule(
+        COORDINATOR_ONLY, lambda o: {"pk": o["information_meeting"].pk}, other_process=404
+    ),
+    "interventions:intervention-create": Rule(COORDINATOR_ONLY, _case_pk, other_process=404),
+    "interventions:intervention-update": Rule(
+        COORDINATOR_ONLY, lambda o: {"pk": o["intervention"].pk}, other_process=404
+    ),
+    "interventions:partner-overview": Rule(COORDINATOR_ONLY),
+    "interventions:contact-create": Rule(COORDINATOR_ONLY),
 }
 
 
@@ -156,6 +194,7 @@ def objects(case, users, process, coordinator):
         "decided": decided,
         "slot": SlotFactory(process=process, created_by=coordinator),
         "consultation": ConsultationFactory(process=process, asked_by=referrer),
+        **work_with_client(case, coordinator),
     }
 
 

@@ -168,6 +168,7 @@ def test_case_page_queries_do_not_grow_with_meetings(
     few = count_queries(coordinator_client, url)
     for n in range(5, 50):
         MeetingFactory(case=case, starts_at=timezone.now() - datetime.timedelta(days=n))
-    with django_assert_max_num_queries(10):
+    # One query per timeline provider and per panel of the other apps, whatever the case holds.
+    with django_assert_max_num_queries(24):
         many = count_queries(coordinator_client, url)
     assert few == many

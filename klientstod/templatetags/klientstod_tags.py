@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ..models import CaseStatus, MeetingStatus
@@ -52,3 +53,14 @@ def local_day(value: Any) -> Any:
 @register.filter
 def days_waiting(referral: Any, today: Any) -> int:
     return referral.days_waiting(today)
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context: Any, panel: Any) -> str:
+    """A Min dag panel, rendered with its own context."""
+    return render_to_string(panel.template, panel.context, request=context["request"])
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    return mapping.get(key, "") if mapping else ""

@@ -1,0 +1,467 @@
+"""Forms of the work with the client. Validation only; saving is in services."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, cast
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from klientstod.forms import DateInput
+from klientstod.models import Case, Organisation, Process, Unit, User
+
+from .models import (
+    FIA_PARTS,
+    BibliotherapyGroup,
+    BibliotherapyOffer,
+    CollaborationContact,
+    FiaAbortReason,
+    FiaStatus,
+    InformationMeeting,
+    Intervention,
+    Occasion,
+    ParticipationStatus,
+    PlanItem,
+    Questionnaire,
+    QuestionnaireItem,
+)
+
+
+def _helper(*layout: Any) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper
+
+
+class CaseMultipleField(forms.ModelMultipleChoiceField):
+    """Cases shown by the client's name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.client.full_name)
+
+
+class ParticipantMultipleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.case.client.full_name)
+
+
+class CaseField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.client.full_name} ({obj.number})"
+
+
+def _not_future(day: datetime.date) -> datetime.date:
+    if day > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."))
+    return day
+
+
+# FIA ---------------------------------------------------------------------------------------
+
+
+class FiaStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("FIA status"), choices=FiaStatus.choices)
+    abort_reason = forms.ChoiceField(
+        label=_("Reason for aborting"),
+        choices=[("", "–"), *FiaAbortReason.choices],
+        required=False,
+        help_text=_("Only when the FIA was aborted."),
+    )
+    on_site_interpreter = forms.BooleanField(
+        label=_("Held with an on-site interpreter"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Row(
+                Column("status", css_class="col-md-5"),
+                Column("abort_reason", css_class="col-md-4"),
+                Column("on_site_interpreter", css_class="col-md-3 pt-md-4"),
+            )
+        )
+
+
+class FiaSummaryForm(forms.Form):
+    """FIA's three parts and their areas, the client's goals and the coordinator's assessment."""
+
+    client_goals = forms.CharField(
+        label=_("The client's own goals"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    assessment = forms.CharField(
+        label=_("The coordinator's assessment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fieldsets = []
+        for part, label, areas in FIA_PARTS:
+            names = []
+            for key, area_label in areas:
+                name = f"area_{key}"
+                self.fields[name] = forms.CharField(
+                    label=area_label, required=False, widget=forms.Textarea(attrs={"rows": 2})
+                )
+                names.append(name)
+            fieldsets.append(Fieldset(label, *names, css_id=f"fia-part-{part}"))
+        fieldsets.append(Fieldset(_("Goals and assessment"), "client_goals", "assessment"))
+        self.helper = _helper(*fieldsets)
+
+    @classmethod
+    def initial_from(cls, fia: Any) -> dict[str, Any]:
+        initial = {f"area_{key}": text for key, text in fia.summary.items()}
+        initial.update(client_goals=fia.client_goals, assessment=fia.assessment)
+        return initial
+
+    def summary(self) -> dict[str, str]:
+        return {
+            name.removeprefix("area_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("area_")
+        }
+
+
+class PlanItemForm(forms.ModelForm):
+    class Meta:
+        model = PlanItem
+        fields = ["goal", "sub_goal", "activity", "responsible", "follow_up_on"]
+        widgets = {"activity": forms.Textarea(attrs={"rows": 2}), "follow_up_on": DateInput()}
+
+
+PlanFormSet = forms.formset_factory(PlanItemForm, extra=2, can_delete=True)
+
+
+# Self-assessment -------------------------------------------------------------------------------
+
+
+class QuestionnaireAdminForm(forms.ModelForm):
+    """The admin writes the questions one per line; "text:" in front asks for free text."""
+
+    questions = forms.CharField(
+        label=_("Questions"),
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 90}),
+        help_text=_(
+            "One question per line, answered on a scale from 1 to 5. Start a line with "
+            "“text:” for a question answered in the client's own words. Saving a questionnaire "
+            "that already has answers creates a new version; the answers keep the old one."
+        ),
+    )
+
+    class Meta:
+        model = Questionnaire
+        fields = ["kind", "title", "instructions"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["questions"].initial = "\n".join(
+                ("text: " if item.kind == QuestionnaireItem.Kind.TEXT else "") + item.text
+                for item in self.instance.items.all()
+            )
+            self.fields["kind"].disabled = True
+
+    def clean_questions(self) -> list[tuple[str, str]]:
+        items = []
+        for line in self.cleaned_data["questions"].splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            if line.lower().startswith("text:"):
+                items.append((line[5:].strip(), QuestionnaireItem.Kind.TEXT.value))
+            else:
+                items.append((line, QuestionnaireItem.Kind.SCALE.value))
+        if not items or any(not text for text, _kind in items):
+            raise ValidationError(_("Write at least one question, each with some text."))
+        if any(len(text) > 300 for text, _kind in items):
+            raise ValidationError(_("A question can be at most 300 characters."))
+        return items
+
+
+SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class AssessmentForm(forms.Form):
+    """A client's answers, one field per question of the questionnaire version."""
+
+    occasion = forms.ChoiceField(label=_("Occasion"), choices=Occasion.choices)
+    answered_on = forms.DateField(label=_("Answered on"), widget=DateInput())
+
+    def __init__(
+        self, *args: Any, questionnaire: Questionnaire, occasions: list[str], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("initial", {}).setdefault("answered_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.questionnaire = questionnaire
+        cast(forms.ChoiceField, self.fields["occasion"]).choices = [
+            (value, label) for value, label in Occasion.choices if value in occasions
+        ]
+        self.item_fields: list[tuple[str, QuestionnaireItem]] = []
+        for item in questionnaire.items.all():
+            name = f"item_{item.pk}"
+            if item.kind == QuestionnaireItem.Kind.SCALE:
+                self.fields[name] = forms.ChoiceField(
+                    label=item.text,
+                    choices=SCALE_CHOICES,
+                    widget=forms.RadioSelect(attrs={"class": "ks-scale"}),
+                    required=False,
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=item.text, required=False, widget=forms.Textarea(attrs={"rows": 2})
+                )
+            self.item_fields.append((name, item))
+        self.helper = _helper(
+            Row(
+                Column("occasion", css_class="col-md-6"),
+                Column("answered_on", css_class="col-md-6"),
+            ),
+            Fieldset(questionnaire.title, *[name for name, _item in self.item_fields]),
+        )
+
+    def clean_answered_on(self) -> datetime.date:
+        return _not_future(self.cleaned_data["answered_on"])
+
+    def answers(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data.get(name, "") for name, item in self.item_fields}
+
+
+# Bibliotherapy ------------------------------------------------------------------------------------
+
+
+class OfferForm(forms.ModelForm):
+    class Meta:
+        model = BibliotherapyOffer
+        fields = ["offered_on", "response", "decline_reason", "note"]
+        widgets = {"offered_on": DateInput(), "response": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("offered_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["decline_reason"].help_text = _("Only when the client declined.")
+        self.helper = _helper()
+
+    def clean_offered_on(self) -> datetime.date:
+        return _not_future(self.cleaned_data["offered_on"])
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        response, reason = (
+            self.cleaned_data.get("response"),
+            self.cleaned_data.get("decline_reason"),
+        )
+        if response == "declined" and not reason:
+            self.add_error("decline_reason", _("Give the reason the client declined."))
+        return self.cleaned_data
+
+
+class ParticipationForm(forms.Form):
+    participation = forms.ChoiceField(label=_("Participation"), choices=ParticipationStatus.choices)
+    group = forms.ModelChoiceField(
+        label=_("Group"), queryset=BibliotherapyGroup.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(
+            forms.ModelChoiceField, self.fields["group"]
+        ).queryset = BibliotherapyGroup.objects.visible_to(user)
+        self.helper = _helper(
+            Row(
+                Column("participation", css_class="col-md-6"), Column("group", css_class="col-md-6")
+            )
+        )
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = BibliotherapyGroup
+        fields = ["process", "name", "starts_on", "ends_on", "place", "therapist"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        processes = Process.objects.visible_to(user)
+        process_field = cast(forms.ModelChoiceField, self.fields["process"])
+        process_field.queryset = processes
+        process_field.empty_label = None
+        cast(forms.ModelChoiceField, self.fields["therapist"]).queryset = User.objects.filter(
+            role="bibliotherapist", is_active=True, processes__in=processes
+        ).distinct()
+        self.helper = _helper()
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        starts, ends = self.cleaned_data.get("starts_on"), self.cleaned_data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The group cannot end before it starts."))
+        return self.cleaned_data
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
+    theme = forms.CharField(label=_("Text or theme"), max_length=300, required=False)
+    attended = ParticipantMultipleField(
+        label=_("Who came"),
+        queryset=BibliotherapyOffer.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, group: BibliotherapyGroup, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("held_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["attended"])
+        field.queryset = group.participants.select_related("case__client")
+        self.helper = _helper(
+            Row(Column("held_on", css_class="col-md-4"), Column("theme", css_class="col-md-8")),
+            "attended",
+        )
+
+    def clean_held_on(self) -> datetime.date:
+        return _not_future(self.cleaned_data["held_on"])
+
+
+class InformationMeetingForm(forms.ModelForm):
+    class Meta:
+        model = InformationMeeting
+        fields = ["process", "held_on", "place", "invited", "attended", "note"]
+        field_classes = {"invited": CaseMultipleField, "attended": CaseMultipleField}
+        widgets = {
+            "held_on": DateInput(),
+            "invited": forms.CheckboxSelectMultiple,
+            "attended": forms.CheckboxSelectMultiple,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        processes = Process.objects.visible_to(user)
+        process_field = cast(forms.ModelChoiceField, self.fields["process"])
+        process_field.queryset = processes
+        process_field.empty_label = None
+        cases = Case.objects.visible_to(user).active().select_related("client")
+        for name in ("invited", "attended"):
+            cast(forms.ModelMultipleChoiceField, self.fields[name]).queryset = cases
+        self.helper = _helper(
+            Row(
+                Column("process", css_class="col-md-4"),
+                Column("held_on", css_class="col-md-4"),
+                Column("place", css_class="col-md-4"),
+            ),
+            Row(Column("invited", css_class="col-md-6"), Column("attended", css_class="col-md-6")),
+            "note",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        invited = set(self.cleaned_data.get("invited") or [])
+        attended = set(self.cleaned_data.get("attended") or [])
+        if attended - invited:
+            self.add_error("attended", _("Only those invited can be marked as having come."))
+        return self.cleaned_data
+
+
+# Interventions and samverkan -------------------------------------------------------------------
+
+
+class InterventionForm(forms.ModelForm):
+    class Meta:
+        model = Intervention
+        fields = [
+            "kind",
+            "organisation",
+            "unit",
+            "starts_on",
+            "ends_on",
+            "status",
+            "fk_outcome",
+            "note",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("starts_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = Unit.objects.select_related(
+            "organisation"
+        )
+        self.fields["fk_outcome"].help_text = _("Only for an application at FK.")
+        self.helper = _helper(
+            Row(Column("kind", css_class="col-md-6"), Column("status", css_class="col-md-6")),
+            Row(Column("organisation", css_class="col-md-6"), Column("unit", css_class="col-md-6")),
+            Row(
+                Column("starts_on", css_class="col-md-4"),
+                Column("ends_on", css_class="col-md-4"),
+                Column("fk_outcome", css_class="col-md-4"),
+            ),
+            "note",
+        )
+
+
+class ContactForm(forms.ModelForm):
+    confirm_without_consent = forms.BooleanField(
+        label=_("Record it anyway: the client was not named to the partner"),
+        required=False,
+    )
+
+    class Meta:
+        model = CollaborationContact
+        fields = ["process", "organisation", "unit", "held_on", "kind", "state", "case", "note"]
+        field_classes = {"case": CaseField}
+        widgets = {"held_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("held_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        processes = Process.objects.visible_to(user)
+        process_field = cast(forms.ModelChoiceField, self.fields["process"])
+        process_field.queryset = processes
+        process_field.empty_label = None
+        cast(
+            forms.ModelChoiceField, self.fields["organisation"]
+        ).queryset = Organisation.objects.all()
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = Unit.objects.select_related(
+            "organisation"
+        )
+        cast(forms.ModelChoiceField, self.fields["case"]).queryset = Case.objects.visible_to(
+            user
+        ).select_related("client")
+        self.fields["case"].help_text = _("Only for a contact about one client.")
+        self.helper = _helper(
+            Row(
+                Column("process", css_class="col-md-4"),
+                Column("organisation", css_class="col-md-4"),
+                Column("unit", css_class="col-md-4"),
+            ),
+            Row(
+                Column("held_on", css_class="col-md-4"),
+                Column("kind", css_class="col-md-4"),
+                Column("state", css_class="col-md-4"),
+            ),
+            "case",
+            "note",
+            "confirm_without_consent",
+        )
+
+    def clean_held_on(self) -> datetime.date:
+        return _not_future(self.cleaned_data["held_on"])
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        unit, organisation = self.cleaned_data.get("unit"), self.cleaned_data.get("organisation")
+        if unit and organisation and unit.organisation_id != organisation.pk:
+            self.add_error("unit", _("The unit does not belong to the organisation."))
+        return self.cleaned_data

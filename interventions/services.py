@@ -1,0 +1,404 @@
+"""State changes of the work with the client, each in one transaction, and what is due."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klientstod.dates import months_after
+from klientstod.models import Case, CaseStatus, Consent, MeetingKind, MeetingStatus, User
+
+from .models import (
+    Answer,
+    BibliotherapyGroup,
+    BibliotherapyOffer,
+    CollaborationContact,
+    ContactKind,
+    FiaInterview,
+    FiaStatus,
+    GroupSession,
+    Occasion,
+    OfferResponse,
+    ParticipationStatus,
+    PlanItem,
+    Questionnaire,
+    QuestionnaireItem,
+    QuestionnaireKind,
+    SelfAssessment,
+)
+
+# FIA -----------------------------------------------------------------------------
+
+#: The FIA's lifecycle: from each status, where it may go next.
+FIA_TRANSITIONS: dict[str, set[str]] = {
+    FiaStatus.NOT_STARTED: {
+        FiaStatus.NOT_RELEVANT_HEALTH,
+        FiaStatus.NEEDS_RELATION,
+        FiaStatus.PLANNED,
+        FiaStatus.ONGOING,
+    },
+    FiaStatus.NOT_RELEVANT_HEALTH: {
+        FiaStatus.NOT_STARTED,
+        FiaStatus.NEEDS_RELATION,
+        FiaStatus.PLANNED,
+    },
+    FiaStatus.NEEDS_RELATION: {
+        FiaStatus.NOT_RELEVANT_HEALTH,
+        FiaStatus.PLANNED,
+        FiaStatus.ONGOING,
+    },
+    FiaStatus.PLANNED: {
+        FiaStatus.NOT_RELEVANT_HEALTH,
+        FiaStatus.NEEDS_RELATION,
+        FiaStatus.ONGOING,
+        FiaStatus.ABORTED,
+    },
+    FiaStatus.ONGOING: {FiaStatus.COMPLETED, FiaStatus.ABORTED},
+    FiaStatus.ABORTED: {FiaStatus.PLANNED},
+    FiaStatus.COMPLETED: set(),
+}
+
+
+def fia_for(case: Case) -> FiaInterview:
+    fia, _created = FiaInterview.objects.get_or_create(case=case)
+    return fia
+
+
+def held_fia_sessions(case: Case) -> int:
+    return case.meetings.filter(kind=MeetingKind.FIA_SESSION, status=MeetingStatus.HELD).count()
+
+
+def fia_set_status(
+    *,
+    fia: FiaInterview,
+    status: str,
+    abort_reason: str = "",
+    on_site_interpreter: bool | None = None,
+    on: datetime.date | None = None,
+) -> FiaInterview:
+    with transaction.atomic():
+        locked = FiaInterview.objects.select_for_update().select_related("case").get(pk=fia.pk)
+        if status != locked.status:
+            if status not in FIA_TRANSITIONS[locked.status]:
+                raise ValidationError(
+                    {
+                        "status": _("A FIA cannot go from “%(old)s” to “%(new)s”.")
+                        % {
+                            "old": locked.get_status_display(),
+                            "new": FiaStatus(status).label,
+                        }
+                    }
+                )
+            if status == FiaStatus.COMPLETED and not held_fia_sessions(locked.case):
+                raise ValidationError(
+                    {
+                        "status": _(
+                            "A FIA is completed only after at least one FIA session was held. "
+                            "Book the sessions as meetings of kind FIA session."
+                        )
+                    }
+                )
+            locked.status_changed_on = on or timezone.localdate()
+        if status == FiaStatus.ABORTED and not abort_reason:
+            raise ValidationError({"abort_reason": _("Give the reason the FIA was aborted.")})
+        locked.status = status
+        locked.abort_reason = abort_reason if status == FiaStatus.ABORTED else ""
+        if on_site_interpreter is not None:
+            locked.on_site_interpreter = on_site_interpreter
+        locked.save()
+        fia.refresh_from_db()
+        return locked
+
+
+def fia_save_summary(
+    *,
+    fia: FiaInterview,
+    summary: Mapping[str, str],
+    client_goals: str,
+    assessment: str,
+    plan: Sequence[Mapping[str, object]],
+) -> FiaInterview:
+    """Replace the summary and the genomförandeplan in one go."""
+    with transaction.atomic():
+        fia.summary = {key: text.strip() for key, text in summary.items() if text.strip()}
+        fia.client_goals = client_goals.strip()
+        fia.assessment = assessment.strip()
+        fia.save()
+        fia.plan.all().delete()
+        PlanItem.objects.bulk_create(
+            PlanItem(fia=fia, order=index, **row) for index, row in enumerate(plan)
+        )
+        return fia
+
+
+# Self-assessment ----------------------------------------------------------------------
+
+
+def questionnaire_save(
+    *, questionnaire: Questionnaire, items: Sequence[tuple[str, str]]
+) -> Questionnaire:
+    """Save a questionnaire and its questions.
+
+    A version that already has answers is left as it is: the change becomes the
+    next version, which is the current one from now on.
+    """
+    with transaction.atomic():
+        if questionnaire.pk and questionnaire.has_answers:
+            old = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+            old.is_current = False
+            old.save(update_fields=["is_current"])
+            questionnaire.pk = None
+            questionnaire._state.adding = True
+            questionnaire.version = (
+                Questionnaire.objects.filter(kind=old.kind).order_by("-version").first().version  # type: ignore[union-attr]
+                + 1
+            )
+        elif not questionnaire.pk:
+            latest = (
+                Questionnaire.objects.filter(kind=questionnaire.kind).order_by("-version").first()
+            )
+            questionnaire.version = latest.version + 1 if latest else 1
+            Questionnaire.objects.filter(kind=questionnaire.kind, is_current=True).update(
+                is_current=False
+            )
+        questionnaire.is_current = True
+        questionnaire.save()
+        questionnaire.items.all().delete()
+        QuestionnaireItem.objects.bulk_create(
+            QuestionnaireItem(questionnaire=questionnaire, order=index, text=text, kind=kind)
+            for index, (text, kind) in enumerate(items)
+        )
+        return questionnaire
+
+
+def current_questionnaire(kind: str) -> Questionnaire | None:
+    return (
+        Questionnaire.objects.filter(kind=kind, is_current=True).prefetch_related("items").first()
+    )
+
+
+def assessment_record(
+    *,
+    case: Case,
+    questionnaire: Questionnaire,
+    occasion: str,
+    answered_on: datetime.date,
+    answers: Mapping[int, int | str | None],
+    by: User,
+) -> SelfAssessment:
+    """Store a client's answers; a periodic occasion is numbered by its two-month mark."""
+    if answered_on > timezone.localdate() or answered_on < case.start_date:
+        raise ValidationError({"answered_on": _("Give a date between the case start and today.")})
+    period = 0
+    if occasion == Occasion.PERIODIC:
+        period = max(1, round(months_between(case.start_date, answered_on) / 2))
+    with transaction.atomic():
+        assessment = SelfAssessment.objects.create(
+            case=case,
+            questionnaire=questionnaire,
+            occasion=occasion,
+            period=period,
+            answered_on=answered_on,
+            entered_by=by,
+        )
+        rows = []
+        for item in questionnaire.items.all():
+            value = answers.get(item.pk)
+            if value in (None, ""):
+                continue
+            if item.kind == QuestionnaireItem.Kind.SCALE:
+                rows.append(Answer(assessment=assessment, item=item, score=int(value)))  # type: ignore[arg-type]
+            else:
+                rows.append(Answer(assessment=assessment, item=item, text=str(value)))
+        if not rows:
+            raise ValidationError(_("Answer at least one question."))
+        Answer.objects.bulk_create(rows)
+        return assessment
+
+
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - (end.day < start.day)
+
+
+@dataclass(frozen=True)
+class Due:
+    case: Case
+    occasion: str
+    period: int
+    due_on: datetime.date
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on < timezone.localdate()
+
+    @property
+    def label(self) -> str:
+        if self.occasion == Occasion.PERIODIC:
+            return _("%(months)d months") % {"months": self.period * 2}
+        return str(Occasion(self.occasion).label)
+
+
+def assessments_due(
+    cases: Iterable[Case], answered: Iterable[tuple[int, str, int]], today: datetime.date
+) -> list[Due]:
+    """What each case still owes: at start, every two months from the start, at closure.
+
+    ``answered`` holds (case id, occasion, period) of the assessments made. Only
+    the newest missing periodic occasion is listed: the client answers for now,
+    not for every two months that passed. A periodic assessment is due from its
+    date; it shows up a week ahead.
+    """
+    done = set(answered)
+    started = {case_id for case_id, occasion, _period in done if occasion == Occasion.START}
+    due: list[Due] = []
+    for case in cases:
+        if case.status == CaseStatus.ACTIVE:
+            if case.pk not in started:
+                due.append(Due(case, Occasion.START, 0, case.start_date))
+                continue
+            period = months_between(case.start_date, today + datetime.timedelta(days=7)) // 2
+            if period >= 1 and (case.pk, Occasion.PERIODIC, period) not in done:
+                due.append(
+                    Due(case, Occasion.PERIODIC, period, months_after(case.start_date, 2 * period))
+                )
+        elif case.closed_on and (case.pk, Occasion.CLOSURE, 0) not in done:
+            due.append(Due(case, Occasion.CLOSURE, 0, case.closed_on))
+    return sorted(due, key=lambda item: item.due_on)
+
+
+def questionnaire_kind_for(occasion: str) -> str:
+    return (
+        QuestionnaireKind.CLOSURE if occasion == Occasion.CLOSURE else QuestionnaireKind.KLIENTSTOD
+    )
+
+
+# Bibliotherapy ---------------------------------------------------------------------------
+
+#: Where a participant may go next.
+PARTICIPATION_TRANSITIONS: dict[str, set[str]] = {
+    ParticipationStatus.TO_BE_BOOKED: {
+        ParticipationStatus.STARTED,
+        ParticipationStatus.TO_BE_REBOOKED,
+        ParticipationStatus.DROPPED,
+    },
+    ParticipationStatus.TO_BE_REBOOKED: {ParticipationStatus.STARTED, ParticipationStatus.DROPPED},
+    ParticipationStatus.STARTED: {ParticipationStatus.COMPLETED, ParticipationStatus.DROPPED},
+    ParticipationStatus.COMPLETED: set(),
+    ParticipationStatus.DROPPED: {ParticipationStatus.TO_BE_BOOKED},
+}
+
+
+def offer_save(*, offer: BibliotherapyOffer, by: User) -> BibliotherapyOffer:
+    """Record an offer or change its response; accepting puts the client in line to be booked."""
+    with transaction.atomic():
+        if offer.response == OfferResponse.ACCEPTED and not offer.participation:
+            offer.participation = ParticipationStatus.TO_BE_BOOKED
+            offer.participation_changed_on = timezone.localdate()
+        if offer.response != OfferResponse.ACCEPTED:
+            offer.participation = ""
+            offer.group = None
+        if offer.response != OfferResponse.DECLINED:
+            offer.decline_reason = ""
+        if not offer.pk:
+            offer.created_by = by
+        offer.full_clean(exclude=["created_by"])
+        offer.save()
+        return offer
+
+
+def participation_set(
+    *, offer: BibliotherapyOffer, status: str, group: BibliotherapyGroup | None
+) -> BibliotherapyOffer:
+    with transaction.atomic():
+        locked = BibliotherapyOffer.objects.select_for_update().get(pk=offer.pk)
+        if locked.response != OfferResponse.ACCEPTED:
+            raise ValidationError(_("Only a client who accepted bibliotherapy takes part."))
+        if status != locked.participation:
+            if status not in PARTICIPATION_TRANSITIONS[locked.participation]:
+                raise ValidationError(
+                    {
+                        "participation": _("A participant cannot go from “%(old)s” to “%(new)s”.")
+                        % {
+                            "old": locked.get_participation_display(),
+                            "new": ParticipationStatus(status).label,
+                        }
+                    }
+                )
+            locked.participation = status
+            locked.participation_changed_on = timezone.localdate()
+        if status == ParticipationStatus.STARTED and group is None and locked.group is None:
+            raise ValidationError({"group": _("Choose the group the client started in.")})
+        if group is not None:
+            locked.group = group
+        locked.save()
+        offer.refresh_from_db()
+        return locked
+
+
+def session_record(
+    *,
+    group: BibliotherapyGroup,
+    held_on: datetime.date,
+    theme: str,
+    attended: Iterable[BibliotherapyOffer],
+) -> GroupSession:
+    with transaction.atomic():
+        attended = list(attended)
+        strangers = [offer for offer in attended if offer.group_id != group.pk]
+        if strangers:
+            raise ValidationError({"attended": _("Only the group's participants can attend.")})
+        session = GroupSession.objects.create(group=group, held_on=held_on, theme=theme)
+        session.attended.set(attended)
+        # Coming to a first session starts the participation.
+        BibliotherapyOffer.objects.filter(
+            pk__in=[offer.pk for offer in attended],
+            participation__in=[
+                ParticipationStatus.TO_BE_BOOKED,
+                ParticipationStatus.TO_BE_REBOOKED,
+            ],
+        ).update(participation=ParticipationStatus.STARTED, participation_changed_on=held_on)
+        return session
+
+
+# Samverkan ----------------------------------------------------------------------------------
+
+
+def sharing_consent_missing(contact: CollaborationContact) -> bool:
+    """A case consultation names the client to the partner: that needs their consent."""
+    case = contact.case if contact.case_id else None
+    if contact.kind != ContactKind.CASE_CONSULTATION or case is None:
+        return False
+    return (
+        not Consent.objects.in_force(contact.held_on)
+        .filter(
+            client_id=case.client_id,
+            kind=Consent.Kind.INFORMATION_SHARING,
+            organisation_id=contact.organisation_id,
+        )
+        .exists()
+    )
+
+
+def contact_record(
+    *, contact: CollaborationContact, by: User, confirmed_without_consent: bool = False
+) -> CollaborationContact:
+    if sharing_consent_missing(contact) and not confirmed_without_consent:
+        raise ValidationError(
+            _(
+                "The client has no consent in force to share information with %(partner)s. "
+                "Discuss the case without naming the client, or record the consent first."
+            )
+            % {"partner": contact.organisation},
+            code="no_consent",
+        )
+    contact.created_by = by
+    contact.full_clean(exclude=["created_by"])
+    contact.save()
+    return contact
