@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from klientstod.models import Case, Organisation, Process, Unit
 
@@ -289,13 +290,13 @@ class DeclineReason(models.TextChoices):
     HEALTH = "health", _("Health")
     DISABILITY = "disability", _("Disability / cannot do group work")
     HARD_TO_MOTIVATE = "hard_to_motivate", _("Hard to motivate")
-    OTHER = "other", _("Other")
+    OTHER = "other", _("Other reason")
 
 
 class ParticipationStatus(models.TextChoices):
     TO_BE_BOOKED = "to_be_booked", _("To be booked")
     TO_BE_REBOOKED = "to_be_rebooked", _("To be rebooked")
-    STARTED = "started", _("Started")
+    STARTED = "started", pgettext_lazy("participation", "Started")
     COMPLETED = "completed", _("Completed")
     DROPPED = "dropped", _("Dropped")
 

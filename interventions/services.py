@@ -66,8 +66,8 @@ FIA_TRANSITIONS: dict[str, set[str]] = {
 
 
 def fia_for(case: Case) -> FiaInterview:
-    fia, _created = FiaInterview.objects.get_or_create(case=case)
-    return fia
+    """The case's FIA; an unsaved, not-started one until something is recorded."""
+    return FiaInterview.objects.filter(case=case).first() or FiaInterview(case=case)
 
 
 def held_fia_sessions(case: Case) -> int:
@@ -83,6 +83,8 @@ def fia_set_status(
     on: datetime.date | None = None,
 ) -> FiaInterview:
     with transaction.atomic():
+        if fia.pk is None:
+            fia.save()
         locked = FiaInterview.objects.select_for_update().select_related("case").get(pk=fia.pk)
         if status != locked.status:
             if status not in FIA_TRANSITIONS[locked.status]:

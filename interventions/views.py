@@ -91,7 +91,7 @@ def fia(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
             "fia": interview,
             "form": form,
             "sessions": sessions,
-            "plan": interview.plan.all(),
+            "plan": interview.plan.all() if interview.pk else [],
         },
     )
 
@@ -112,7 +112,7 @@ def fia_edit(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
                 "responsible": item.responsible,
                 "follow_up_on": item.follow_up_on,
             }
-            for item in interview.plan.all()
+            for item in (interview.plan.all() if interview.pk else [])
         ],
     )
     if request.method == "POST" and form.is_valid() and plan.is_valid():
@@ -148,7 +148,7 @@ def fia_pdf(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
             "client": case.client,
             "fia": interview,
             "parts": interview.parts(),
-            "plan": interview.plan.all(),
+            "plan": interview.plan.all() if interview.pk else [],
             "today": timezone.localdate(),
         },
         request,
@@ -164,10 +164,14 @@ def assessment_create(request: AuthenticatedRequest, case_pk: int) -> HttpRespon
     kind = request.GET.get("kind", QuestionnaireKind.KLIENTSTOD)
     if request.user.role == Role.BIBLIOTHERAPIST:
         # The bibliotherapist enters bibliotherapy answers for their participants, nothing else.
-        offer = get_object_or_404(
-            BibliotherapyOffer.objects.visible_to(request.user).select_related("case__client"),
-            case_id=case_pk,
+        offer = (
+            BibliotherapyOffer.objects.visible_to(request.user)
+            .select_related("case__client")
+            .filter(case_id=case_pk)
+            .first()
         )
+        if offer is None:
+            raise Http404
         case = offer.case
         kind = QuestionnaireKind.BIBLIOTHERAPY
     else:
@@ -179,7 +183,7 @@ def assessment_create(request: AuthenticatedRequest, case_pk: int) -> HttpRespon
         messages.error(
             request, _("There is no questionnaire of that kind yet. Ask the administrator.")
         )
-        return redirect(_back(request, case))
+        return _back(request, case)
     occasions: list[str] = (
         [Occasion.CLOSURE.value]
         if kind == QuestionnaireKind.CLOSURE
@@ -203,7 +207,7 @@ def assessment_create(request: AuthenticatedRequest, case_pk: int) -> HttpRespon
             add_form_errors(form, error)
         else:
             messages.success(request, _("The self-assessment was saved."))
-            return redirect(_back(request, case))
+            return _back(request, case)
     return render(
         request,
         "interventions/assessment_form.html",
@@ -211,12 +215,13 @@ def assessment_create(request: AuthenticatedRequest, case_pk: int) -> HttpRespon
     )
 
 
-def _back(request: AuthenticatedRequest, case: Case) -> Any:
+def _back(request: AuthenticatedRequest, case: Case) -> HttpResponse:
+    """Back to where the user works with the client: the participant page or the case."""
     if request.user.role == Role.BIBLIOTHERAPIST:
         offer = BibliotherapyOffer.objects.visible_to(request.user).filter(case=case).first()
         if offer:
-            return ("interventions:participant-detail", offer.pk)
-    return case
+            return redirect("interventions:participant-detail", pk=offer.pk)
+    return redirect(case)
 
 
 @role_required(*LIBRARY)
