@@ -80,13 +80,7 @@ class FiaStatusForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
-            Row(
-                Column("status", css_class="col-md-5"),
-                Column("abort_reason", css_class="col-md-4"),
-                Column("on_site_interpreter", css_class="col-md-3 pt-md-4"),
-            )
-        )
+        self.helper = _helper("status", "abort_reason", "on_site_interpreter")
 
 
 class FiaSummaryForm(forms.Form):

@@ -123,6 +123,14 @@ class FiaInterview(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("interventions:fia", args=[self.case_id])
 
+    def filled_parts(self) -> list[tuple[Any, list[tuple[Any, str]]]]:
+        """Only the parts and areas that have text."""
+        return [
+            (label, [(area, text) for area, text in areas if text])
+            for label, areas in self.parts()
+            if any(text for _area, text in areas)
+        ]
+
     def parts(self) -> list[tuple[Any, list[tuple[Any, str]]]]:
         """The summary in FIA's order: [(part label, [(area label, text), …]), …]."""
         return [

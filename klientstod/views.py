@@ -40,6 +40,7 @@ from .models import (
     Client,
     Consent,
     Meeting,
+    MeetingKind,
     MeetingStatus,
     Organisation,
     Process,
@@ -373,9 +374,12 @@ def case_create(request: AuthenticatedRequest, client_pk: int) -> HttpResponse:
 @role_required(*COORDINATOR)
 def meeting_create(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.visible_to(request.user).with_related(), pk=case_pk)
+    kind = request.GET.get("kind")
     initial = {
         "interpreter_needed": case.client.interpreter_needed,
-        "kind": "alliance" if case.meetings.exists() else "first",
+        "kind": kind
+        if kind in MeetingKind.values
+        else ("alliance" if case.meetings.exists() else "first"),
     }
     form = MeetingForm(request.POST or None, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -581,3 +581,10 @@ def test_fia_and_partner_pages_are_bounded(coordinator_client, case, coordinator
     few = [queries(coordinator_client, url) for url in urls]
     add(45)
     assert [queries(coordinator_client, url) for url in urls] == few
+
+
+@pytest.mark.django_db
+def test_without_a_questionnaire_the_coordinator_is_told_and_sent_back(coordinator_client, case):
+    response = coordinator_client.get(reverse("interventions:assessment-create", args=[case.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == case.get_absolute_url()
