@@ -34,8 +34,10 @@ def assessments_due(user: User, obj: Any = None) -> panels.Panel | None:
         )
         .select_related("client")
     )
-    answered = SelfAssessment.objects.filter(case__in=[case.pk for case in cases]).values_list(
-        "case_id", "occasion", "period"
+    answered = (
+        SelfAssessment.objects.filter(case__in=[case.pk for case in cases])
+        .filter(questionnaire__kind__in=services.SCHEDULED_KINDS)
+        .values_list("case_id", "occasion", "period")
     )
     due = services.assessments_due(cases, answered, today)
     if not due:
@@ -56,7 +58,11 @@ def work_with_client(user: User, case: Case) -> panels.Panel | None:
         .annotate(mean=Avg("answers__score"))
         .order_by("-answered_on")
     )
-    answered = [(case.pk, a.occasion, a.period) for a in assessments]
+    answered = [
+        (case.pk, a.occasion, a.period)
+        for a in assessments
+        if a.questionnaire.kind in services.SCHEDULED_KINDS
+    ]
     return panels.Panel(
         "interventions/partials/panel_case.html",
         {

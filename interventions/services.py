@@ -229,6 +229,11 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
     return months - (end.day < start.day)
 
 
+#: The questionnaires the schedule (start, every two months, closure) asks for;
+#: bibliotherapy and work questionnaires are answered when they are relevant.
+SCHEDULED_KINDS = (QuestionnaireKind.KLIENTSTOD, QuestionnaireKind.CLOSURE)
+
+
 @dataclass(frozen=True)
 class Due:
     case: Case

@@ -588,3 +588,22 @@ def test_without_a_questionnaire_the_coordinator_is_told_and_sent_back(coordinat
     response = coordinator_client.get(reverse("interventions:assessment-create", args=[case.pk]))
     assert response.status_code == 302
     assert response["Location"] == case.get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_a_bibliotherapy_assessment_does_not_count_for_the_schedule(
+    coordinator_client, process, coordinator
+):
+    forms = questionnaires()
+    case = CaseFactory(process=process, coordinator=coordinator, start_date=days_ago(3))
+    services.assessment_record(
+        case=case,
+        questionnaire=forms["bibliotherapy"],
+        occasion="start",
+        answered_on=days_ago(1),
+        answers={forms["bibliotherapy"].items.first().pk: 4},
+        by=coordinator,
+    )
+    response = coordinator_client.get("/")
+    [panel] = [p for p in response.context["panels"] if "due" in p.context]
+    assert [(d.case, d.occasion) for d in panel.context["due"]] == [(case, "start")]

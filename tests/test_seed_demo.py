@@ -7,16 +7,45 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
+from interventions.models import (
+    FIA_AREAS,
+    Answer,
+    BibliotherapyGroup,
+    BibliotherapyOffer,
+    CollaborationContact,
+    ContactKind,
+    DeclineReason,
+    FiaAbortReason,
+    FiaInterview,
+    FiaStatus,
+    FkOutcome,
+    InformationMeeting,
+    Intervention,
+    InterventionStatus,
+    Occasion,
+    OfferResponse,
+    ParticipationStatus,
+    PartnerState,
+    Questionnaire,
+    QuestionnaireItem,
+    QuestionnaireKind,
+    SelfAssessment,
+)
+from interventions.services import assessments_due, sharing_consent_missing
 from klientstod import personnummer
+from klientstod.dates import months_after
 from klientstod.models import (
+    FOLLOWUP_MONTHS,
     Case,
     CaseStatus,
     Client,
+    Consent,
     Gender,
     Meeting,
+    MeetingKind,
     MeetingStatus,
     Process,
     Role,
@@ -192,10 +221,234 @@ def test_demo_has_referrals_times_and_consultations(settings) -> None:
 
 
 @pytest.mark.django_db
+def test_demo_has_self_assessments_on_two_questionnaire_versions(settings) -> None:
+    settings.DEBUG = True
+    output = seed()
+    assert "questionnaires:" in output and "self-assessments:" in output
+    today = timezone.localdate()
+
+    for kind in QuestionnaireKind.values:
+        current = Questionnaire.objects.filter(kind=kind, is_current=True)
+        assert current.count() == 1, kind
+        assert current.get().items.exists(), kind
+
+    # The clients found two questions hard to understand: version 2 says them simply.
+    first, second = Questionnaire.objects.filter(kind=QuestionnaireKind.KLIENTSTOD).order_by(
+        "version"
+    )
+    assert (first.version, second.version) == (1, 2)
+    assert not first.is_current and second.is_current
+    old = list(first.items.order_by("order").values_list("text", "kind"))
+    new = list(second.items.order_by("order").values_list("text", "kind"))
+    assert len(old) == len(new) >= 7
+    assert sum(a != b for a, b in zip(old, new, strict=True)) == 2
+    assert [kind for _, kind in old] == [kind for _, kind in new]
+    assert [kind for _, kind in old].count(QuestionnaireItem.Kind.TEXT) == 1
+    first_days = list(first.assessments.values_list("answered_on", flat=True))
+    second_days = list(second.assessments.values_list("answered_on", flat=True))
+    assert first_days and second_days
+    assert max(first_days) < months_after(today, -2)
+    assert max(first_days) < min(second_days)
+    # Every answer belongs to the version its assessment was made on.
+    assert not Answer.objects.exclude(item__questionnaire=F("assessment__questionnaire")).exists()
+    assert Answer.objects.filter(score__isnull=False).exists()
+    assert not Answer.objects.filter(score__lt=1).exists()
+    assert not Answer.objects.filter(score__gt=5).exists()
+    assert Answer.objects.exclude(text="").exists()
+
+    for assessment in SelfAssessment.objects.select_related("case"):
+        case = assessment.case
+        assert case.start_date <= assessment.answered_on <= (case.closed_on or today)
+        if assessment.occasion == Occasion.PERIODIC:
+            assert assessment.period >= 1
+        else:
+            assert assessment.period == 0
+        assert assessment.answers.exists()
+    for case in Case.objects.exclude(status=CaseStatus.ACTIVE):
+        periods = case.assessments.filter(occasion=Occasion.PERIODIC).values_list(
+            "period", flat=True
+        )
+        assert sorted(periods) == list(range(1, len(periods) + 1))
+
+    # Min dag has due and overdue assessments: a start, the latest two months, a closure.
+    active = list(Case.objects.filter(status=CaseStatus.ACTIVE))
+    answered = SelfAssessment.objects.values_list("case_id", "occasion", "period")
+    due = assessments_due(active, answered, today)
+    assert due
+    assert {item.occasion for item in due} == {Occasion.START, Occasion.PERIODIC}
+    assert any(item.overdue for item in due if item.occasion == Occasion.PERIODIC)
+    assert sum(item.occasion == Occasion.START for item in due) == 1
+    assert len(due) < len(active) // 2
+    closed = list(Case.objects.filter(status=CaseStatus.CLOSED))
+    closure_due = [
+        item
+        for item in assessments_due(closed, answered, today)
+        if item.occasion == Occasion.CLOSURE
+    ]
+    assert len(closure_due) == 1
+    assert (today - closure_due[0].due_on).days <= 56
+
+    # On average the clients feel better with time.
+    better = worse = 0
+    for case in Case.objects.all():
+        means = [
+            sum(a.score for a in assessment.answers.all() if a.score) / 7
+            for assessment in case.assessments.filter(
+                questionnaire__kind=QuestionnaireKind.KLIENTSTOD
+            ).prefetch_related("answers")
+        ]
+        if len(means) >= 2:
+            better += means[-1] > means[0]
+            worse += means[-1] <= means[0]
+    assert better > 2 * worse
+    assert worse > 0
+
+
+@pytest.mark.django_db
+def test_demo_has_fia_interviews_like_the_status_report(settings) -> None:
+    settings.DEBUG = True
+    output = seed()
+    assert "FIA:" in output
+
+    assert FiaInterview.objects.count() == Case.objects.count()
+    statuses = set(FiaInterview.objects.values_list("status", flat=True))
+    assert {
+        FiaStatus.COMPLETED,
+        FiaStatus.NOT_RELEVANT_HEALTH,
+        FiaStatus.NEEDS_RELATION,
+        FiaStatus.ONGOING,
+        FiaStatus.PLANNED,
+        FiaStatus.ABORTED,
+    } <= statuses
+    completed = FiaInterview.objects.filter(status=FiaStatus.COMPLETED)
+    assert 3 <= completed.count() <= 5
+    assert completed.filter(on_site_interpreter=True).count() == 2
+    for fia in completed.select_related("case"):
+        held = fia.case.meetings.filter(kind=MeetingKind.FIA_SESSION, status=MeetingStatus.HELD)
+        assert held.exists()
+        assert fia.status_changed_on is not None
+        assert fia.status_changed_on >= max(timezone.localdate(m.starts_at) for m in held)
+        assert fia.summary and set(fia.summary) <= set(FIA_AREAS)
+        assert fia.client_goals and fia.assessment
+        plan = list(fia.plan.all())
+        assert 3 <= len(plan) <= 4
+        for item in plan:
+            assert item.goal and item.activity and item.responsible
+            assert item.follow_up_on is not None and item.follow_up_on > timezone.localdate()
+    aborted = FiaInterview.objects.get(status=FiaStatus.ABORTED)
+    assert aborted.abort_reason == FiaAbortReason.MOVED
+    assert aborted.case.status != CaseStatus.ACTIVE
+    # A FIA that never started, or waits, has no FIA sessions behind it.
+    waiting = [FiaStatus.NOT_STARTED, FiaStatus.NOT_RELEVANT_HEALTH, FiaStatus.NEEDS_RELATION]
+    assert not Meeting.objects.filter(
+        kind=MeetingKind.FIA_SESSION, case__fia__status__in=waiting
+    ).exists()
+    for fia in FiaInterview.objects.exclude(status=FiaStatus.NOT_STARTED):
+        assert fia.status_changed_on is not None
+        assert fia.case.start_date <= fia.status_changed_on <= timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_demo_has_bibliotherapy_interventions_and_samverkan(settings) -> None:
+    settings.DEBUG = True
+    seed()
+    today = timezone.localdate()
+    therapist = User.objects.get(role=Role.BIBLIOTHERAPIST)
+
+    offers = BibliotherapyOffer.objects.select_related("case__client")
+    assert {
+        OfferResponse.ACCEPTED,
+        OfferResponse.DECLINED,
+        OfferResponse.NOT_OFFERED_LANGUAGE,
+    } <= set(offers.values_list("response", flat=True))
+    assert set(
+        offers.filter(response=OfferResponse.DECLINED).values_list("decline_reason", flat=True)
+    ) == {DeclineReason.HEALTH, DeclineReason.DISABILITY, DeclineReason.HARD_TO_MOTIVATE}
+    for offer in offers.filter(response=OfferResponse.NOT_OFFERED_LANGUAGE):
+        assert offer.case.client.interpreter_needed
+    for offer in offers:
+        assert offer.case.start_date <= offer.offered_on <= (offer.case.closed_on or today)
+    assert offers.filter(participation=ParticipationStatus.TO_BE_REBOOKED).exists()
+
+    group = BibliotherapyGroup.objects.get()
+    assert group.therapist == therapist
+    assert group.starts_on < today
+    sessions = list(group.sessions.all())
+    assert len(sessions) >= 2
+    assert all(session.held_on < today for session in sessions)
+    participants = list(group.participants.all())
+    assert len(participants) == 2
+    for offer in participants:
+        assert offer.participation == ParticipationStatus.STARTED
+        assert offer.sessions_attended.exists()
+        assert offer.case.assessments.filter(
+            questionnaire__kind=QuestionnaireKind.BIBLIOTHERAPY
+        ).exists()
+    meeting = InformationMeeting.objects.get()
+    invited = set(meeting.invited.values_list("pk", flat=True))
+    came = set(meeting.attended.values_list("pk", flat=True))
+    assert len(came) == 2 and came <= invited
+    assert came == {offer.case_id for offer in participants}
+
+    fk = Intervention.objects.exclude(fk_outcome="")
+    assert set(fk.values_list("fk_outcome", flat=True)) == set(FkOutcome.values)
+    for intervention in Intervention.objects.select_related("case"):
+        intervention.full_clean()
+        assert intervention.case.start_date <= intervention.starts_on <= today
+        if intervention.status == InterventionStatus.ENDED:
+            assert intervention.ends_on is not None and intervention.ends_on <= today
+    assert Intervention.objects.filter(status=InterventionStatus.ENDED, fk_outcome="").exists()
+
+    contacts = CollaborationContact.objects.all()
+    assert set(contacts.values_list("state", flat=True)) >= {
+        PartnerState.ESTABLISHED,
+        PartnerState.INFORMED,
+        PartnerState.AWAITING_REPLY,
+    }
+    assert contacts.filter(kind=ContactKind.JOINT_PLANNING).exists()
+    consultations = contacts.filter(kind=ContactKind.CASE_CONSULTATION, case__isnull=False)
+    assert consultations.exists()
+    for contact in consultations:
+        assert not sharing_consent_missing(contact)
+
+    # A case closed six months ago waits for its follow-up, with the client's consent.
+    due = [
+        case
+        for case in Case.objects.filter(
+            status=CaseStatus.CLOSED,
+            closed_on__lte=months_after(today, -FOLLOWUP_MONTHS),
+            followup_done_on__isnull=True,
+        )
+        if Consent.objects.in_force()
+        .filter(client_id=case.client_id, kind=Consent.Kind.FOLLOW_UP)
+        .exists()
+    ]
+    assert due
+    for case in Case.objects.filter(status=CaseStatus.FOLLOWED_UP):
+        consent = Consent.objects.get(client_id=case.client_id, kind=Consent.Kind.FOLLOW_UP)
+        assert consent.given_on == case.closed_on
+
+
+@pytest.mark.django_db
 def test_second_run_changes_nothing(settings) -> None:
     settings.DEBUG = True
     seed()
-    models = (Client, Case, Meeting, Referral, Letter, ReferralSlot, Consultation, InformationPage)
+    models = (
+        Client,
+        Case,
+        Meeting,
+        Referral,
+        Letter,
+        ReferralSlot,
+        Consultation,
+        InformationPage,
+        Questionnaire,
+        SelfAssessment,
+        FiaInterview,
+        BibliotherapyOffer,
+        Intervention,
+        CollaborationContact,
+    )
     counts = [model.objects.count() for model in models]
     output = seed()
     assert "already there" in output

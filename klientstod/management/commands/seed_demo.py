@@ -10,6 +10,16 @@ the personnummer are generated (valid check digits, random birth numbers), the
 phone numbers lie in the ranges PTS sets aside for fiction, and the e-mail
 addresses are at example.se.
 
+The work with the client follows the status report of the process plan: the
+four self-assessment questionnaires (the Klientstöd one revised to a second
+version after the clients found two questions hard, with answers on both),
+self-assessments that mostly improve, a FIA interview for every case (four
+completed, with summary and plan, the others spread over the other statuses),
+bibliotherapy offers with one reading group and an information meeting,
+interventions with the outcomes of the applications to Försäkringskassan, and
+the contacts of the plan for samverkan. Min dag has self-assessments and a
+six-month follow-up due.
+
 The demo is laid out around today's date, so that the coordinator's start
 page has meetings today, meetings awaiting an outcome and meetings in the
 coming week whenever it is run. The random choices come from one seeded
@@ -23,6 +33,7 @@ from __future__ import annotations
 import datetime
 import random
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +43,38 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
 
+from interventions.models import (
+    FIA_AREAS,
+    Answer,
+    BibliotherapyGroup,
+    BibliotherapyOffer,
+    CollaborationContact,
+    ContactKind,
+    DeclineReason,
+    FiaAbortReason,
+    FiaInterview,
+    FiaStatus,
+    FkOutcome,
+    GroupSession,
+    InformationMeeting,
+    Intervention,
+    InterventionKind,
+    InterventionStatus,
+    Occasion,
+    OfferResponse,
+    ParticipationStatus,
+    PartnerState,
+    PlanItem,
+    Questionnaire,
+    QuestionnaireItem,
+    QuestionnaireKind,
+    SelfAssessment,
+)
+from interventions.services import assessments_due, months_between, questionnaire_save
 from klientstod import ages, personnummer
+from klientstod.dates import months_after
 from klientstod.models import (
+    FOLLOWUP_MONTHS,
     NOT_HELD_STATUSES,
     Case,
     CaseStatus,
@@ -506,6 +547,345 @@ Erbjudandet står kvar och en ny remiss kan skickas senare.
 personnummer, så svarar klientsamordnaren."""
 
 
+# -- the work with the client -------------------------------------------------
+
+QK = QuestionnaireKind
+SCALE, TEXT = QuestionnaireItem.Kind.SCALE, QuestionnaireItem.Kind.TEXT
+SCALE_INSTRUCTIONS = (
+    "Ringa in det som stämmer bäst för dig just nu: 1 betyder att det inte stämmer alls, "
+    "5 att det stämmer helt."
+)
+
+#: kind, title, questions. The Klientstöd questionnaire is its first version.
+QUESTIONNAIRES: list[tuple[str, str, list[tuple[str, str]]]] = [
+    (
+        QK.KLIENTSTOD,
+        "Självskattning Klientstöd",
+        [
+            ("Jag känner att samordnaren lyssnar på mig", SCALE),
+            ("Jag vet vad nästa steg är för mig", SCALE),
+            ("Jag orkar med min vardag", SCALE),
+            ("Jag har någon att prata med när det är svårt", SCALE),
+            ("Jag tror att jag kan nå mina mål", SCALE),
+            ("Samarbetet mellan myndigheterna fungerar för mig", SCALE),
+            ("Jag upplever delaktighet i planeringen av mina insatser", SCALE),
+            ("Vad har varit viktigast för dig den senaste tiden?", TEXT),
+        ],
+    ),
+    (
+        QK.BIBLIOTHERAPY,
+        "Självskattning biblioterapi",
+        [
+            ("Jag mår bra just nu", SCALE),
+            ("Jag tycker om mig själv som jag är", SCALE),
+            ("Jag tror att jag klarar det jag tar mig för", SCALE),
+            ("Jag känner glädje när jag läser", SCALE),
+            ("Jag trivs i gruppen", SCALE),
+        ],
+    ),
+    (
+        QK.WORK,
+        "Självskattning arbete, praktik eller studier",
+        [
+            ("Jag trivs där jag är, på arbetet, praktiken eller i skolan", SCALE),
+            ("Jag klarar de uppgifter jag får", SCALE),
+            ("Jag får det stöd jag behöver på platsen", SCALE),
+            ("Jag tror att det jag gör nu leder mig framåt", SCALE),
+        ],
+    ),
+    (
+        QK.CLOSURE,
+        "Självskattning vid avslut",
+        [
+            ("Jag har fått det stöd jag behövde av klientsamordnaren", SCALE),
+            ("Jag mår bättre nu än när jag började", SCALE),
+            ("Jag har kommit närmare arbete, studier eller en trygg försörjning", SCALE),
+            ("Myndigheterna har samarbetat bättre kring mig", SCALE),
+            ("Jag vet vart jag ska vända mig om det blir svårt igen", SCALE),
+            ("Vad vill du säga till oss om tiden i Klientstöd?", TEXT),
+        ],
+    ),
+]
+#: The clients found two questions hard to understand (the process plan says so):
+#: the second version says them more simply. Position in the list -> new wording.
+KLIENTSTOD_REVISED: dict[int, str] = {
+    5: "De olika myndigheterna hjälper mig tillsammans",
+    6: "Jag får vara med och bestämma om min plan",
+}
+#: About this many days ago the Klientstöd questionnaire was revised.
+REVISED_DAYS_AGO = 70
+
+FREE_TEXT_ANSWERS: dict[str, list[str]] = {
+    QK.KLIENTSTOD: [
+        "Att någon ringer och påminner mig om tiderna.",
+        "Att jag fick hjälp med kontakten med Försäkringskassan.",
+        "Att jag har börjat gå ut på promenad varje dag.",
+        "Samtalen med samordnaren.",
+        "Att jag vet vad som händer nu och vad som händer sen.",
+        "Praktiken två dagar i veckan.",
+        "Att jag inte behöver berätta allt från början för varje ny handläggare.",
+        "Min familj.",
+        "Att jag sover bättre.",
+        "Att jag fick hjälp att läsa och förstå breven.",
+    ],
+    QK.CLOSURE: [
+        "Att någon fanns där hela tiden, också när det gick dåligt.",
+        "Jag önskar att det hade gått fortare med Försäkringskassan.",
+        "Tack för att ni inte gav upp om mig.",
+        "Det var bra att vi kunde träffas på biblioteket ibland.",
+        "Mötena med alla myndigheter samtidigt var det som hjälpte mest.",
+    ],
+}
+
+#: The summaries, own goals, assessments and plans of the completed FIA interviews:
+#: the first two were held with an on-site interpreter. Plan rows: goal, sub-goal,
+#: activity, who is responsible, weeks until the follow-up.
+FiaText = tuple[dict[str, str], str, str, list[tuple[str, str, str, str, int]]]
+FIA_TEXTS: list[FiaText] = [
+    (
+        {
+            "housing": "Bor i en trerumslägenhet i Båstad med familjen. Trångt men tryggt.",
+            "network": "Har släkt i Malmö men få kontakter i Båstad. Hälsar på grannarna ibland.",
+            "physical_health": "Värk i rygg och axlar sedan flera år. Söker vårdcentralen när "
+            "det blir för svårt men har ingen plan för behandling.",
+            "mental_health": "Sover dåligt i perioder och oroar sig för ekonomin. Ingen "
+            "kontakt med psykiatrin.",
+            "finances": "Ekonomiskt bistånd sedan flera år. Vill kunna försörja familjen själv.",
+            "daily_life": "Tar hand om hemmet och hämtar barnen på skolan. Promenerar gärna "
+            "vid havet.",
+            "work_goals": "Vill arbeta i ett kök, gärna på dagtid så att det går ihop med barnen.",
+            "education": "Sex års skolgång i hemlandet. Har läst SFI till kurs B men avbröt.",
+            "work_history": "Arbetade i flera år i familjens restaurang innan flykten. Ingen "
+            "arbetserfarenhet i Sverige.",
+            "support_needs": "Behöver stöd med språket, en praktikplats med handledare och "
+            "hjälp att hålla ihop kontakterna med myndigheterna.",
+        },
+        "Att ha ett arbete i ett kök inom två år och att kunna prata svenska med barnens lärare.",
+        "Klienten är motiverad och har arbetserfarenhet att bygga vidare på. Språket och värken "
+        "är de största hindren. Språkpraktik i ett storkök via Arbetsförmedlingen tillsammans "
+        "med SFI bedöms vara ett rimligt nästa steg, parallellt med att värken utreds.",
+        [
+            (
+                "Arbete i ett storkök",
+                "Språkpraktik två dagar i veckan",
+                "Gemensamt möte med Arbetsförmedlingen och Arbetsmarknadsenheten om en "
+                "praktikplats i Båstad.",
+                "Arbetsförmedlingen",
+                4,
+            ),
+            (
+                "Bättre svenska",
+                "Börja om på SFI kurs B",
+                "Anmälan till vuxenutbildningen; samordnaren följer med på första besöket.",
+                "Klienten",
+                6,
+            ),
+            (
+                "Mindre värk",
+                "Utredning av rygg och axlar",
+                "Tid hos läkare och fysioterapeut på vårdcentralen.",
+                "Vårdcentralen",
+                8,
+            ),
+            (
+                "En plan som håller ihop",
+                "Uppföljning varannan vecka",
+                "Samtal varannan vecka och självskattning varannan månad.",
+                "Klientsamordnaren",
+                12,
+            ),
+        ],
+    ),
+    (
+        {
+            "housing": "Bor ensam i en lägenhet i Förslöv. Trivs men känner sig isolerad.",
+            "network": "Har en syster i Helsingborg och några vänner från SFI.",
+            "mental_health": "Mår bättre sedan samtalen hos kuratorn på vårdcentralen. Oro för "
+            "familjen i hemlandet.",
+            "finances": "Ekonomiskt bistånd. Har inga skulder.",
+            "daily_life": "Tränar två gånger i veckan och lagar gärna mat till vänner.",
+            "work_goals": "Vill bli undersköterska och arbeta i äldreomsorgen.",
+            "education": "Gymnasieutbildning från hemlandet. SFI kurs D är klar.",
+            "work_history": "Har arbetat som barnskötare i hemlandet. Ingen arbetserfarenhet "
+            "i Sverige.",
+            "strengths": "Noggrann, tycker om att hjälpa andra och lär sig snabbt.",
+            "demands": "Förstår inte alltid vad myndigheterna kräver; breven är svåra att läsa.",
+        },
+        "Att gå vård- och omsorgsutbildningen på Komvux och sedan arbeta i äldreomsorgen.",
+        "Klienten har goda förutsättningar att studera. Behöver stöd i svenska inom "
+        "vårdutbildningen och hjälp att få studiemedel och kompletterande stöd att gå ihop.",
+        [
+            (
+                "Utbildning till undersköterska",
+                "Antagning till vård- och omsorgsutbildningen",
+                "Ansökan till Komvux tillsammans med studie- och yrkesvägledaren.",
+                "Klienten",
+                3,
+            ),
+            (
+                "En ekonomi som räcker under studierna",
+                "Studiemedel och kompletterande stöd",
+                "Ansöka om studiemedel; stämma av med socialtjänsten och Arbetsförmedlingen.",
+                "Klientsamordnaren",
+                5,
+            ),
+            (
+                "Vårdsvenska",
+                "Språkstöd under utbildningen",
+                "Undersöka studiestöd i svenska inom yrkesutbildningen.",
+                "Arbetsförmedlingen",
+                10,
+            ),
+        ],
+    ),
+    (
+        {
+            "housing": "Hyr en etta i Båstad. Boendet är stabilt.",
+            "network": "Har kontakt med sin mamma och en vän men har dragit sig undan andra.",
+            "mental_health": "Återkommande nedstämdhet och social oro. Har samtal hos "
+            "vårdcentralens psykolog.",
+            "habits": "Har druckit för mycket i perioder tidigare; beskriver det som under "
+            "kontroll nu.",
+            "debts": "Skulder hos Kronofogden sedan flera år. Vill få en överblick.",
+            "finances": "Ekonomiskt bistånd sedan fem år.",
+            "daily_life": "Vänder på dygnet ibland. Tycker om att fiska och att laga cyklar.",
+            "work_goals": "Vill arbeta med händerna, gärna utomhus: park, skog eller "
+            "cykelverkstad.",
+            "work_history": "Säsongsarbete på en golfbana och på lager för några år sedan.",
+            "earlier_interventions": "Två avbrutna praktiker via Arbetsförmedlingen; heltid "
+            "blev för mycket.",
+            "support_needs": "En långsam start med få timmar och en handledare, och stöd med "
+            "skulderna.",
+        },
+        "Att arbeta utomhus på deltid och att bli av med skulderna.",
+        "Klienten vet vad hen vill och har erfarenhet av praktiskt arbete. Måendet och "
+        "skulderna gör att starten behöver vara långsam. Arbetsträning några timmar i veckan "
+        "med stöd från Arbetsförmedlingen och kommunen, och kontakt med skuldrådgivningen.",
+        [
+            (
+                "Arbete utomhus",
+                "Arbetsträning tio timmar i veckan",
+                "Arbetsträning i kommunens parkverksamhet via Arbetsmarknadsenheten och "
+                "Arbetsförmedlingen.",
+                "Arbetsförmedlingen",
+                4,
+            ),
+            (
+                "Kontroll över ekonomin",
+                "Kontakt med budget- och skuldrådgivningen",
+                "Boka tid tillsammans och ta med breven från Kronofogden.",
+                "Klientsamordnaren",
+                3,
+            ),
+            (
+                "Jämnare mående",
+                "Fortsatta samtal hos psykologen",
+                "Samtal varannan vecka på vårdcentralen.",
+                "Vårdcentralen",
+                8,
+            ),
+            (
+                "En fast dygnsrytm",
+                "Fasta tider tre dagar i veckan",
+                "Väckarklocka och promenad före arbetsträningen.",
+                "Klienten",
+                6,
+            ),
+        ],
+    ),
+    (
+        {
+            "housing": "Bor hos en förälder i Torekov. Vill ha ett eget boende.",
+            "home": "Bra relation till föräldern men trångt hemma.",
+            "network": "Har några vänner från skolan som hen träffar på helgerna.",
+            "physical_health": "Frisk.",
+            "mental_health": "Har haft svårt att komma iväg på morgnarna sedan gymnasiet; "
+            "ångest inför nya sammanhang.",
+            "finances": "Ekonomiskt bistånd i hushållet.",
+            "work_goals": "Vill arbeta i butik eller på ett lager och på sikt läsa klart "
+            "gymnasiet.",
+            "education": "Avbröt gymnasiet i årskurs två. Saknar betyg i tre kurser.",
+            "strengths": "Bra på datorer och på att hjälpa kunder; har varit ideell i "
+            "idrottsföreningen.",
+        },
+        "Att få betyg i de kurser som saknas och ett extrajobb i en butik.",
+        "Klienten är ung och har god förmåga men behöver komma igång i små steg. Praktik i "
+        "butik med stöd från Arbetsförmedlingen och Arbetsmarknadsenheten, och en kurs i "
+        "taget på Komvux.",
+        [
+            (
+                "Arbete i butik",
+                "Praktik i en livsmedelsbutik i Båstad",
+                "Gemensamt möte med Arbetsförmedlingen om praktik med handledare.",
+                "Arbetsförmedlingen",
+                3,
+            ),
+            (
+                "Gymnasiebetyg",
+                "En kurs i taget på Komvux",
+                "Ansökan till svenska 2 på distans till nästa kursstart.",
+                "Klienten",
+                7,
+            ),
+            (
+                "Komma iväg på morgonen",
+                "Stöd mot oron inför nya sammanhang",
+                "Samtal på vårdcentralen om ångesten.",
+                "Vårdcentralen",
+                5,
+            ),
+        ],
+    ),
+]
+
+BIBLIOTHERAPY_PLACE = "Båstads bibliotek"
+GROUP_NAME = "Läsgruppen hösten"
+GROUP_THEMES = [
+    "Dikter om att börja om",
+    "En novell om vänskap",
+    "Texter om havet och årstiderna",
+    "Brev till mig själv om fem år",
+    "Berättelser om mod",
+    "Dikter om hemlängtan",
+    "En saga för vuxna",
+    "Att skriva om en plats man tycker om",
+    "Avslutning: vad tar jag med mig?",
+]
+DECLINE_REASONS = [
+    DeclineReason.HEALTH,
+    DeclineReason.DISABILITY,
+    DeclineReason.HARD_TO_MOTIVATE,
+    DeclineReason.HEALTH,
+    DeclineReason.DISABILITY,
+    DeclineReason.HARD_TO_MOTIVATE,
+]
+DECLINE_NOTES: dict[str, str] = {
+    DeclineReason.HEALTH: "Orkar inte just nu; vill vänta tills måendet är bättre.",
+    DeclineReason.DISABILITY: "Klarar inte att vara i grupp.",
+    DeclineReason.HARD_TO_MOTIVATE: "Tycker att ordet terapi låter fel och vill inte prova.",
+}
+
+#: FK outcomes of the applications for sickness or activity compensation, in the order
+#: the applications are handed out (an ended case's rejection first).
+FK_OUTCOMES = [
+    FkOutcome.REJECTED,
+    FkOutcome.REJECTED,
+    FkOutcome.REJECTED,
+    FkOutcome.REJECTION_EXPECTED,
+    FkOutcome.APPLIED,
+    FkOutcome.APPLIED,
+]
+FK_NOTES: dict[str, str] = {
+    FkOutcome.APPLIED: "Ansökan om aktivitetsersättning skickad med nytt läkarintyg; "
+    "väntar på beslut.",
+    FkOutcome.GRANTED: "Sjukersättning beviljad.",
+    FkOutcome.REJECTED: "Avslag. Planeringen fortsätter; samordnaren hjälper klienten att "
+    "begära omprövning.",
+    FkOutcome.REJECTION_EXPECTED: "Handläggaren har aviserat att underlaget troligen inte "
+    "räcker. Läkarintyget kompletteras.",
+}
+
+
 def ascii_slug(text: str) -> str:
     """'Lars-Göran' -> 'larsgoran', for fictional e-mail addresses."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -516,6 +896,30 @@ def next_weekday(day: datetime.date) -> datetime.date:
     while day.weekday() >= 5:
         day += datetime.timedelta(days=1)
     return day
+
+
+def previous_weekday(day: datetime.date) -> datetime.date:
+    while day.weekday() >= 5:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+#: A case closed this recently still shows its closure self-assessment on Min dag.
+RECENT_CLOSURE = datetime.timedelta(days=42)
+
+
+@dataclass
+class Answering:
+    """A self-assessment to be made: the answers lean to ``level`` plus each question's spread."""
+
+    case: Case
+    kind: str
+    occasion: str
+    period: int
+    day: datetime.date
+    level: float
+    spread: list[float]
+    entered_by: User | None = None
 
 
 @dataclass
@@ -564,6 +968,8 @@ class DemoBuilder:
         self.organisations: dict[str, Organisation] = {}
         self.units: dict[str, Unit] = {}
         self.notes: list[str] = []
+        self.consents_added = 0
+        self.plan_items = 0
 
     # -- organisations, process, users -------------------------------------
 
@@ -1413,6 +1819,1042 @@ class DemoBuilder:
             "consultations_answered": sum(c.answered for c in consultations),
         }
 
+    # -- the work with the client: FIA ---------------------------------------
+
+    def close_one_lately(self, cases: list[tuple[Case, Client]]) -> None:
+        """One case closed in the past few weeks: its closure self-assessment shows as due."""
+        closed = [
+            case
+            for case, _ in cases
+            if case.status == CaseStatus.CLOSED
+            and case.closure_outcome != Out.REGISTERED_IN_ERROR
+            and case.closed_on is not None
+        ]
+        if not closed or any(
+            self.today - (c.closed_on or self.today) <= RECENT_CLOSURE for c in closed
+        ):
+            return
+        case = max(closed, key=lambda c: c.closed_on or self.today)
+        closed_on = self.days_ago(20, 40)
+        if closed_on > case.start_date:
+            case.closed_on = closed_on
+            case.save(update_fields=["closed_on", "updated_at"])
+
+    def day_of(self, meeting: Meeting) -> datetime.date:
+        return timezone.localtime(meeting.starts_at, self.tz).date()
+
+    def as_alliance(self, meetings: Iterable[Meeting]) -> None:
+        for meeting in list(meetings):
+            if meeting.kind != MeetingKind.FIA_SESSION:
+                continue
+            meeting.kind = MeetingKind.ALLIANCE
+            meeting.duration_minutes = 60
+            if meeting.status == MeetingStatus.HELD:
+                meeting.journal_note = self.rng.choice(HELD_NOTES[MeetingKind.ALLIANCE])
+
+    def as_fia(self, meeting: Meeting, number: int) -> None:
+        meeting.kind = MeetingKind.FIA_SESSION
+        meeting.duration_minutes = 90
+        if meeting.status == MeetingStatus.HELD:
+            meeting.journal_note = FIA_NOTES[min(number, len(FIA_NOTES) - 1)]
+
+    def plan_fia(self, cases: list[tuple[Case, Client]]) -> dict[str, list[Case]]:
+        """Every case's FIA status, spread like the status report of the process plan.
+
+        The case's meetings are made to agree: a completed FIA has three held FIA
+        sessions (the walk's runs of three are used where they exist), an ongoing or
+        planned one has a FIA session booked, and one that never started has none.
+        Runs before the meetings are saved.
+        """
+        by_case: dict[int, list[Meeting]] = {}
+        for meeting in sorted(self.meetings, key=lambda m: m.starts_at):
+            by_case.setdefault(meeting.case.pk, []).append(meeting)
+
+        def held_fia(case: Case) -> int:
+            return sum(
+                m.kind == MeetingKind.FIA_SESSION and m.status == MeetingStatus.HELD
+                for m in by_case.get(case.pk, [])
+            )
+
+        def fia_booked(case: Case) -> bool:
+            return any(
+                m.kind == MeetingKind.FIA_SESSION
+                and m.status == MeetingStatus.BOOKED
+                and self.day_of(m) > self.today
+                for m in by_case.get(case.pk, [])
+            )
+
+        plan: dict[str, list[Case]] = {status: [] for status in FiaStatus.values}
+        taken: set[int] = set()
+
+        def pick(status: str, pool: Iterable[Case], count: int) -> None:
+            for case in pool:
+                if count <= 0:
+                    return
+                if case.pk not in taken:
+                    plan[status].append(case)
+                    taken.add(case.pk)
+                    count -= 1
+
+        active = sorted(
+            (case for case, _ in cases if case.status == CaseStatus.ACTIVE),
+            key=lambda c: (c.start_date, c.pk),
+        )
+        ended = [case for case, _ in cases if case.status != CaseStatus.ACTIVE]
+        # Two of the completed interviews were held with an on-site interpreter.
+        for interpreted in (True, False):
+            pool = [
+                case
+                for case in active
+                if case.client.interpreter_needed == interpreted
+                and (held_fia(case) >= 3 or len(self.past_alliance(by_case.get(case.pk, []))) >= 4)
+            ]
+            pick(FiaStatus.COMPLETED, sorted(pool, key=lambda c: held_fia(c) < 3), 2)
+        pick(FiaStatus.ONGOING, sorted(active, key=lambda c: held_fia(c) == 0), 1)
+        pick(FiaStatus.PLANNED, sorted(active, key=lambda c: not fia_booked(c)), 3)
+        newest = sorted(active, key=lambda c: c.start_date, reverse=True)
+        pick(FiaStatus.NEEDS_RELATION, newest, 3)
+        pick(FiaStatus.NOT_RELEVANT_HEALTH, active, len(active))
+        moved = [case for case in ended if case.closure_outcome == Out.MOVED]
+        pick(FiaStatus.ABORTED, sorted(moved, key=held_fia, reverse=True), 1)
+        pick(
+            FiaStatus.NOT_RELEVANT_HEALTH,
+            [c for c in ended if c.closure_outcome == Out.SICKNESS_COMPENSATION]
+            + [c for c in ended if c.closure_outcome == Out.OTHER_INTERVENTION],
+            3,
+        )
+        pick(
+            FiaStatus.NEEDS_RELATION,
+            [c for c in ended if c.closure_outcome == Out.CLIENT_ENDED],
+            2,
+        )
+        pick(FiaStatus.NOT_STARTED, ended, len(ended))
+        for status, chosen in plan.items():
+            for case in chosen:
+                self.shape_fia(status, by_case.get(case.pk, []))
+        return plan
+
+    def past_alliance(self, meetings: list[Meeting]) -> list[Meeting]:
+        """Held alliance meetings before today that are not rebookings, oldest first."""
+        return [
+            m
+            for m in meetings
+            if m.kind == MeetingKind.ALLIANCE
+            and m.status == MeetingStatus.HELD
+            and m.rebooked_from is None
+            and self.day_of(m) < self.today
+        ]
+
+    def shape_fia(self, status: str, meetings: list[Meeting]) -> None:
+        """Make one case's FIA sessions agree with its FIA status."""
+        fia = [m for m in meetings if m.kind == MeetingKind.FIA_SESSION]
+        held = [m for m in fia if m.status == MeetingStatus.HELD]
+        coming = next(
+            (
+                m
+                for m in meetings
+                if m.status == MeetingStatus.BOOKED
+                and m.kind in (MeetingKind.ALLIANCE, MeetingKind.FIA_SESSION)
+                and self.day_of(m) > self.today
+            ),
+            None,
+        )
+        if status == FiaStatus.COMPLETED:
+            if len(held) >= 3:
+                self.as_alliance(m for m in fia if m.starts_at > held[2].starts_at)
+                return
+            self.as_alliance(fia)
+            weeks_ago = self.today - datetime.timedelta(days=21)
+            window = [m for m in self.past_alliance(meetings) if self.day_of(m) <= weeks_ago]
+            for number, meeting in enumerate(window[-3:]):
+                self.as_fia(meeting, number)
+        elif status == FiaStatus.ONGOING:
+            if not held:
+                self.as_alliance(fia)
+                for meeting in self.past_alliance(meetings)[-1:]:
+                    self.as_fia(meeting, 0)
+            if coming is not None:
+                self.as_fia(coming, 0)
+        elif status == FiaStatus.PLANNED:
+            self.as_alliance(m for m in fia if self.day_of(m) <= self.today)
+            if coming is not None:
+                self.as_fia(coming, 0)
+        elif status == FiaStatus.ABORTED:
+            if len(held) > 2:
+                self.as_alliance(m for m in fia if m.starts_at > held[1].starts_at)
+            elif not held:
+                for number, meeting in enumerate(self.past_alliance(meetings)[-2:]):
+                    self.as_fia(meeting, number)
+        else:
+            self.as_alliance(fia)
+
+    def fia_day(self, status: str, case: Case, meetings: list[Meeting]) -> datetime.date | None:
+        """When the FIA got its status, from the meetings that led there."""
+        held = [
+            self.day_of(m)
+            for m in meetings
+            if m.status == MeetingStatus.HELD and self.day_of(m) < self.today
+        ]
+        held_fia = [
+            self.day_of(m)
+            for m in meetings
+            if m.status == MeetingStatus.HELD
+            and m.kind == MeetingKind.FIA_SESSION
+            and self.day_of(m) < self.today
+        ]
+        if status == FiaStatus.NOT_STARTED:
+            return None
+        if status == FiaStatus.ABORTED:
+            return case.closed_on or self.today
+        if status == FiaStatus.COMPLETED and held_fia:
+            last = held_fia[min(2, len(held_fia) - 1)]
+            return min(
+                next_weekday(last + datetime.timedelta(days=self.rng.randint(0, 3))), self.today
+            )
+        if status == FiaStatus.ONGOING and held_fia:
+            return held_fia[0]
+        if not held:
+            return case.start_date
+        if status == FiaStatus.PLANNED:
+            return held[-1]
+        if status == FiaStatus.NOT_RELEVANT_HEALTH:
+            return held[min(2, len(held) - 1)]
+        return held[0]
+
+    def build_fia(self, plan: dict[str, list[Case]]) -> dict[int, FiaInterview]:
+        by_case: dict[int, list[Meeting]] = {}
+        for meeting in sorted(self.meetings, key=lambda m: m.starts_at):
+            by_case.setdefault(meeting.case.pk, []).append(meeting)
+        interviews: dict[int, FiaInterview] = {}
+        items: list[PlanItem] = []
+        for status, chosen in plan.items():
+            for number, case in enumerate(chosen):
+                fia = FiaInterview(
+                    case=case,
+                    status=status,
+                    status_changed_on=self.fia_day(status, case, by_case.get(case.pk, [])),
+                )
+                if status == FiaStatus.ABORTED:
+                    fia.abort_reason = FiaAbortReason.MOVED
+                if status == FiaStatus.COMPLETED:
+                    summary, goals, assessment, rows = FIA_TEXTS[number % len(FIA_TEXTS)]
+                    assert set(summary) <= set(FIA_AREAS), set(summary) - set(FIA_AREAS)
+                    fia.on_site_interpreter = case.client.interpreter_needed
+                    fia.summary = dict(summary)
+                    fia.client_goals = goals
+                    fia.assessment = assessment
+                    for order, (goal, sub_goal, activity, responsible, weeks) in enumerate(rows):
+                        items.append(
+                            PlanItem(
+                                fia=fia,
+                                order=order,
+                                goal=goal,
+                                sub_goal=sub_goal,
+                                activity=activity,
+                                responsible=responsible,
+                                follow_up_on=next_weekday(
+                                    self.today + datetime.timedelta(weeks=weeks)
+                                ),
+                            )
+                        )
+                interviews[case.pk] = fia
+        FiaInterview.objects.bulk_create(interviews.values())
+        PlanItem.objects.bulk_create(items)
+        self.plan_items = len(items)
+        return interviews
+
+    # -- the work with the client: bibliotherapy -----------------------------
+
+    def during(self, case: Case, after: int, before: int) -> datetime.date:
+        """A weekday ``after`` to ``before`` days into the case, never past its end or today."""
+        end = case.closed_on or self.today
+        first = min(case.start_date + datetime.timedelta(days=after), end)
+        last = min(case.start_date + datetime.timedelta(days=before), end)
+        return min(self.weekday_between(first, last), end)
+
+    def build_bibliotherapy(
+        self,
+        cases: list[tuple[Case, Client]],
+        process: Process,
+        users: dict[str, User],
+        keep_out: set[int],
+    ) -> tuple[dict[str, Any], list[Answering]]:
+        """Offers like the process plan's report, one group, and an information meeting.
+
+        Returns the counts and the bibliotherapy self-assessments of the participants.
+        """
+        rng = self.rng
+        coordinator = users[Role.COORDINATOR]
+        therapist = users[Role.BIBLIOTHERAPIST]
+        info_day = previous_weekday(months_after(self.today, -3))
+        group_start = previous_weekday(months_after(self.today, -2))
+        everyone = [case for case, _ in cases if case.closure_outcome != Out.REGISTERED_IN_ERROR]
+        swedish = [case for case in everyone if not case.client.interpreter_needed]
+        two_weeks = datetime.timedelta(days=14)
+        participants = [
+            case
+            for case in swedish
+            if case.status == CaseStatus.ACTIVE
+            and case.start_date <= info_day - two_weeks
+            and case.pk not in keep_out
+        ]
+        started = sorted(
+            rng.sample(participants, k=min(2, len(participants))), key=lambda c: c.start_date
+        )
+        later = [
+            case
+            for case in swedish
+            if case.status == CaseStatus.ACTIVE and case not in started and case.pk not in keep_out
+        ]
+        booked = [c for c in later if c.start_date <= group_start - two_weeks] or later
+        rebooked = [rng.choice(booked)] if booked else []
+        accepted = started + rebooked
+        declined = rng.sample(
+            [case for case in swedish if case not in accepted],
+            k=min(len(DECLINE_REASONS), len(swedish) - len(accepted)),
+        )
+        interpreted = [case for case in everyone if case.client.interpreter_needed]
+        language = rng.sample(interpreted, k=min(5, len(interpreted)))
+
+        group = BibliotherapyGroup.objects.create(
+            process=process,
+            name=GROUP_NAME,
+            starts_on=group_start,
+            ends_on=group_start + datetime.timedelta(weeks=2 * (len(GROUP_THEMES) - 1)),
+            therapist=therapist,
+            place=BIBLIOTHERAPY_PLACE,
+        )
+        session_days = [
+            group_start + datetime.timedelta(weeks=2 * n)
+            for n in range(len(GROUP_THEMES))
+            if group_start + datetime.timedelta(weeks=2 * n) < self.today
+        ]
+        offers: list[BibliotherapyOffer] = []
+        for case in started:
+            offers.append(
+                BibliotherapyOffer(
+                    case=case,
+                    offered_on=self.weekday_between(
+                        case.start_date + two_weeks, info_day - datetime.timedelta(days=7)
+                    ),
+                    response=OfferResponse.ACCEPTED,
+                    note="Kom på informationsträffen och ville börja i läsgruppen.",
+                    group=group,
+                    participation=ParticipationStatus.STARTED,
+                    participation_changed_on=session_days[0] if session_days else group_start,
+                    created_by=coordinator,
+                )
+            )
+        for case in rebooked:
+            offered_on = self.during(case, 10, max(10, (group_start - case.start_date).days - 5))
+            offers.append(
+                BibliotherapyOffer(
+                    case=case,
+                    offered_on=offered_on,
+                    response=OfferResponse.ACCEPTED,
+                    note="Kunde inte börja i gruppen på grund av sjukdom; bokas om till ett "
+                    "samtal med biblioterapeuten.",
+                    participation=ParticipationStatus.TO_BE_REBOOKED,
+                    participation_changed_on=max(group_start, offered_on),
+                    created_by=coordinator,
+                )
+            )
+        for case, reason in zip(declined, DECLINE_REASONS, strict=False):
+            offers.append(
+                BibliotherapyOffer(
+                    case=case,
+                    offered_on=self.during(case, 14, 120),
+                    response=OfferResponse.DECLINED,
+                    decline_reason=reason,
+                    note=DECLINE_NOTES[reason],
+                    created_by=coordinator,
+                )
+            )
+        for case in language:
+            offers.append(
+                BibliotherapyOffer(
+                    case=case,
+                    offered_on=self.during(case, 7, 30),
+                    response=OfferResponse.NOT_OFFERED_LANGUAGE,
+                    note="Läsgruppen samtalar på svenska; erbjuds när det finns en grupp på "
+                    f"{case.client.language}.",
+                    created_by=coordinator,
+                )
+            )
+        BibliotherapyOffer.objects.bulk_create(offers)
+
+        members = offers[: len(started)]
+        absent = (
+            (rng.randrange(1, len(session_days)), rng.randrange(len(members)))
+            if len(session_days) > 1 and members
+            else None
+        )
+        attended_on: dict[int, list[datetime.date]] = {offer.pk: [] for offer in members}
+        for number, day in enumerate(session_days):
+            session = GroupSession.objects.create(
+                group=group, held_on=day, theme=GROUP_THEMES[number]
+            )
+            came = [
+                offer
+                for index, offer in enumerate(members)
+                if absent is None or (number, index) != absent
+            ]
+            session.attended.set(came)
+            for offer in came:
+                attended_on[offer.pk].append(day)
+
+        around = [
+            case
+            for case in everyone
+            if case.start_date <= info_day - datetime.timedelta(days=7)
+            and (case.closed_on is None or case.closed_on > info_day)
+        ]
+        invited = started + [
+            case
+            for case in sorted(around, key=lambda c: c.client.interpreter_needed)
+            if case not in started
+        ]
+        meeting = InformationMeeting.objects.create(
+            process=process,
+            held_on=info_day,
+            place=BIBLIOTHERAPY_PLACE,
+            note="Informationsträff om biblioterapi för klienterna i Klientstöd. "
+            "Biblioterapeuten berättade om läsgruppen och läste en kort text högt.",
+        )
+        meeting.invited.set(invited[:10])
+        meeting.attended.set(started)
+
+        # The participants answer at their first session and again after a few more.
+        answering: list[Answering] = []
+        for offer in members:
+            days = attended_on[offer.pk]
+            if not days:
+                continue
+            base = rng.uniform(2.2, 2.9)
+            spread = [rng.uniform(-0.4, 0.4) for _ in range(5)]
+            answering.append(
+                Answering(
+                    offer.case,
+                    QK.BIBLIOTHERAPY,
+                    Occasion.START,
+                    0,
+                    days[0],
+                    base,
+                    spread,
+                    therapist,
+                )
+            )
+            if len(days) >= 3:
+                answering.append(
+                    Answering(
+                        offer.case,
+                        QK.BIBLIOTHERAPY,
+                        Occasion.OTHER,
+                        0,
+                        days[-1],
+                        base + rng.uniform(0.8, 1.3),
+                        spread,
+                        therapist,
+                    )
+                )
+        counts = {
+            "offers": {
+                response: sum(o.response == response for o in offers)
+                for response in OfferResponse.values
+            },
+            "group_participants": len(members),
+            "group_sessions": len(session_days),
+            "info_invited": len(invited[:10]),
+            "info_attended": len(started),
+        }
+        return counts, answering
+
+    # -- the work with the client: interventions and samverkan ---------------
+
+    def span(self, case: Case, first: datetime.date, last: datetime.date) -> datetime.date:
+        """A weekday from ``first`` to ``last``, kept inside the case and before tomorrow."""
+        end = case.closed_on or self.today
+        first = min(max(first, case.start_date), end)
+        last = min(max(last, first), end)
+        return min(self.weekday_between(first, last), end)
+
+    def fk_application(self, case: Case, outcome: str) -> Intervention:
+        end = case.closed_on or self.today
+        days = datetime.timedelta
+        ends_on = None
+        status = InterventionStatus.ONGOING
+        if outcome == FkOutcome.APPLIED:
+            starts_on = self.span(case, end - days(45), end - days(5))
+        elif outcome == FkOutcome.REJECTION_EXPECTED:
+            starts_on = self.span(case, end - days(150), end - days(60))
+        else:
+            low, high = (200, 120) if outcome == FkOutcome.GRANTED else (260, 110)
+            starts_on = self.span(case, end - days(low), end - days(high))
+            ends_on = min(starts_on + days(self.rng.randint(70, 110)), end)
+            status = InterventionStatus.ENDED
+        return Intervention(
+            case=case,
+            kind=InterventionKind.FK_APPLICATION,
+            organisation=self.organisations["Försäkringskassan"],
+            unit=self.units["Lokalt försäkringscenter Helsingborg"],
+            starts_on=starts_on,
+            ends_on=ends_on,
+            status=status,
+            fk_outcome=outcome,
+            note=FK_NOTES[outcome],
+        )
+
+    def build_interventions(
+        self, plan: dict[str, list[Case]], interviews: dict[int, FiaInterview]
+    ) -> tuple[list[Intervention], dict[str, list[Case]]]:
+        """The insatser of the process plan's report; returns them and who has which kind."""
+        days = datetime.timedelta
+
+        def active(status: str) -> list[Case]:
+            return [c for c in plan[status] if c.status == CaseStatus.ACTIVE]
+
+        ended_health = [
+            c for c in plan[FiaStatus.NOT_RELEVANT_HEALTH] if c.status != CaseStatus.ACTIVE
+        ]
+        fk_cases = (
+            [c for c in ended_health if c.closure_outcome != Out.SICKNESS_COMPENSATION][:1]
+            + active(FiaStatus.NOT_RELEVANT_HEALTH)
+            + active(FiaStatus.NEEDS_RELATION)
+            + active(FiaStatus.PLANNED)
+        )[: len(FK_OUTCOMES)]
+        rows = [
+            self.fk_application(case, outcome)
+            for case, outcome in zip(fk_cases, FK_OUTCOMES, strict=False)
+        ]
+        rows += [
+            self.fk_application(case, FkOutcome.GRANTED)
+            for case in ended_health
+            if case.closure_outcome == Out.SICKNESS_COMPENSATION
+        ]
+        used = {case.pk for case in fk_cases}
+
+        def after_fia(case: Case) -> datetime.date:
+            fia = interviews.get(case.pk)
+            since = (fia.status_changed_on if fia else None) or case.start_date
+            return self.span(case, since + days(7), since + days(21))
+
+        completed = active(FiaStatus.COMPLETED)
+        studies = completed[1:2]
+        af_cases = [c for c in completed if c not in studies] + active(FiaStatus.ONGOING)
+        af_cases = (af_cases + [c for c in active(FiaStatus.PLANNED) if c.pk not in used])[:4]
+        af_rows = []
+        for case in af_cases:
+            starts_on = (
+                after_fia(case)
+                if case in completed
+                else self.span(case, case.start_date + days(20), case.start_date + days(60))
+            )
+            af_rows.append(
+                Intervention(
+                    case=case,
+                    kind=InterventionKind.AF_MUNICIPALITY,
+                    organisation=self.organisations["Arbetsförmedlingen"],
+                    unit=self.units["Arbetsförmedlingen Ängelholm"],
+                    starts_on=starts_on,
+                    note="Planering tillsammans med Arbetsförmedlingen och Arbetsmarknadsenheten: "
+                    "arbetsträning med handledare, några timmar i veckan till att börja med.",
+                )
+            )
+        # The earliest of them has ended; a new step is being planned.
+        first = min(af_rows, key=lambda row: row.starts_on, default=None)
+        if first is not None and first.starts_on <= self.today - days(30):
+            first.status = InterventionStatus.ENDED
+            first.ends_on = min(first.starts_on + days(self.rng.randint(28, 60)), self.today)
+            first.note = (
+                "Arbetsträningen avslutades enligt plan. Nästa steg planeras på ett "
+                "gemensamt möte med Arbetsförmedlingen."
+            )
+        rows += af_rows
+        used |= {case.pk for case in af_cases}
+        for case in studies:
+            rows.append(
+                Intervention(
+                    case=case,
+                    kind=InterventionKind.STUDIES,
+                    organisation=self.organisations["Båstads kommun"],
+                    starts_on=after_fia(case),
+                    note="Vård- och omsorgsutbildning på Komvux med studiemedel och "
+                    "kompletterande stöd från Arbetsförmedlingen och kommunen.",
+                )
+            )
+            used.add(case.pk)
+        work = [
+            c
+            for c in active(FiaStatus.PLANNED) + active(FiaStatus.NEEDS_RELATION)
+            if c.pk not in used
+        ][:1]
+        for case in work:
+            rows.append(
+                Intervention(
+                    case=case,
+                    kind=InterventionKind.WORK,
+                    starts_on=self.span(
+                        case, case.start_date + days(10), case.start_date + days(60)
+                    ),
+                    note="Arbetar deltid, 50 procent, i en livsmedelsbutik. Väntar på en "
+                    "utredning hos vårdcentralen inför en ansökan om aktivitetsersättning.",
+                )
+            )
+            used.add(case.pk)
+        health = [
+            c
+            for c in active(FiaStatus.NEEDS_RELATION) + active(FiaStatus.NOT_RELEVANT_HEALTH)
+            if c.pk not in used
+        ][:1]
+        for case in health:
+            rows.append(
+                Intervention(
+                    case=case,
+                    kind=InterventionKind.HEALTH_MUNICIPALITY,
+                    organisation=self.organisations["Region Skåne"],
+                    unit=self.units["Vuxenpsykiatri Ängelholm"],
+                    starts_on=self.span(
+                        case, case.start_date + days(20), case.start_date + days(90)
+                    ),
+                    note="Samordning mellan vuxenpsykiatrin och socialtjänsten; "
+                    "samordnaren är med på vårdplaneringen.",
+                )
+            )
+        for row in rows:
+            row.full_clean(exclude=["case", "organisation", "unit"])
+        Intervention.objects.bulk_create(rows)
+        by_kind = {
+            "fk": fk_cases,
+            "af": af_cases,
+            "studies": studies,
+            "work": work,
+        }
+        return rows, by_kind
+
+    def sharing_consent(self, case: Case, organisation: Organisation, on: datetime.date) -> bool:
+        """Whether the client lets us share with ``organisation`` on that day.
+
+        A client without any such consent gave one at the start of the case; a client
+        who withdrew theirs is left alone.
+        """
+        consents = Consent.objects.filter(
+            client_id=case.client_id,
+            kind=Consent.Kind.INFORMATION_SHARING,
+            organisation=organisation,
+        )
+        if consents.in_force(on).exists():
+            return True
+        if consents.exists():
+            return False
+        Consent.objects.create(
+            client=case.client,
+            kind=Consent.Kind.INFORMATION_SHARING,
+            organisation=organisation,
+            given_on=min(case.start_date, on),
+        )
+        self.consents_added += 1
+        return True
+
+    def build_collaboration(
+        self,
+        process: Process,
+        coordinator: User,
+        interventions: list[Intervention],
+        by_kind: dict[str, list[Case]],
+    ) -> list[CollaborationContact]:
+        """The plan for samverkan: partners informed or reached, and contacts about clients."""
+        orgs, units = self.organisations, self.units
+        days = datetime.timedelta
+        general = [
+            (
+                "Region Skåne",
+                "Capio Båstad",
+                self.days_ago(150, 200),
+                ContactKind.INFORMATION_MEETING,
+                PartnerState.ESTABLISHED,
+                "Etablerad kontakt med verksamhetschefen och rehabkoordinatorn. Samordnaren "
+                "kontaktar rehabkoordinatorn direkt när en klient behöver samverkan. Regelbundna "
+                "samverkansmöten vill de ha om Försäkringskassan kan vara med.",
+            ),
+            (
+                "Region Skåne",
+                "VC Förslöv",
+                self.days_ago(110, 140),
+                ContactKind.INFORMATION_MEETING,
+                PartnerState.INFORMED,
+                "Träffade verksamhetschefen och rehabkoordinatorn och informerade om Klientstöd "
+                "och biblioterapi. De flesta listade bor i Ängelholms kommun; samordnaren "
+                "kontaktar rehabkoordinatorn om en enskild klient behöver samverkan.",
+            ),
+            (
+                "Region Skåne",
+                "Vuxenpsykiatri Ängelholm",
+                self.days_ago(8, 20),
+                ContactKind.INFORMATION_MEETING,
+                PartnerState.AWAITING_REPLY,
+                "Har sökt rehabkoordinatorn för allmänpsykiatrin för att få komma och informera "
+                "om Klientstöd. Inget svar ännu; ringer igen nästa vecka.",
+            ),
+            (
+                "Arbetsförmedlingen",
+                "Arbetsförmedlingen Ängelholm",
+                self.days_ago(60, 90),
+                ContactKind.INFORMATION_MEETING,
+                PartnerState.INFORMED,
+                "Samordnaren och biblioterapeuten informerade arbetsförmedlarna om Klientstöd, "
+                "remissvägen och biblioterapin.",
+            ),
+            (
+                "Försäkringskassan",
+                "Lokalt försäkringscenter Helsingborg",
+                self.days_ago(30, 55),
+                ContactKind.INFORMATION_MEETING,
+                PartnerState.ESTABLISHED,
+                "Informerade handläggarna som arbetar mot Båstad. Etablerad kontakt med "
+                "enhetschefen; handläggarna hör av sig om klienter som kan passa.",
+            ),
+        ]
+        contacts = [
+            CollaborationContact.objects.create(
+                process=process,
+                organisation=orgs[org],
+                unit=units[unit],
+                held_on=day,
+                kind=kind,
+                state=state,
+                note=note,
+                created_by=coordinator,
+            )
+            for org, unit, day, kind, state, note in general
+        ]
+
+        def by_case_of(kind: str, cases: list[Case]) -> dict[int, Intervention]:
+            return {
+                row.case.pk: row for row in interventions if row.kind == kind and row.case in cases
+            }
+
+        af_rows = by_case_of(InterventionKind.AF_MUNICIPALITY, by_kind["af"])
+        fk_rows = by_case_of(InterventionKind.FK_APPLICATION, by_kind["fk"])
+        about: list[tuple[Case, str, str, datetime.date, str, str, str]] = []
+        for case in by_kind["af"][:1]:
+            row = af_rows[case.pk]
+            about.append(
+                (
+                    case,
+                    "Arbetsförmedlingen",
+                    "Arbetsförmedlingen Ängelholm",
+                    row.starts_on - days(self.rng.randint(3, 10)),
+                    ContactKind.CASE_CONSULTATION,
+                    PartnerState.ESTABLISHED,
+                    "Stämde av med arbetsförmedlaren vilken arbetsträning som kan passa efter "
+                    "FIA-intervjun.",
+                )
+            )
+        for case in by_kind["af"][-1:]:
+            row = af_rows[case.pk]
+            about.append(
+                (
+                    case,
+                    "Arbetsförmedlingen",
+                    "Arbetsförmedlingen Ängelholm",
+                    row.starts_on,
+                    ContactKind.JOINT_PLANNING,
+                    PartnerState.ESTABLISHED,
+                    "Gemensam planering med klienten, arbetsförmedlaren och "
+                    "Arbetsmarknadsenheten. Nästa avstämning om sex veckor.",
+                )
+            )
+        rejected = [
+            case
+            for case in by_kind["fk"]
+            if case.status == CaseStatus.ACTIVE
+            and fk_rows[case.pk].fk_outcome == FkOutcome.REJECTED
+        ]
+        for case in rejected[:1]:
+            decided = fk_rows[case.pk].ends_on or self.today
+            about.append(
+                (
+                    case,
+                    "Försäkringskassan",
+                    "Lokalt försäkringscenter Helsingborg",
+                    decided + days(self.rng.randint(5, 12)),
+                    ContactKind.CASE_CONSULTATION,
+                    PartnerState.ESTABLISHED,
+                    "Gick igenom avslaget med handläggaren och vad en begäran om omprövning "
+                    "behöver innehålla.",
+                )
+            )
+        expected = [
+            case
+            for case in by_kind["fk"]
+            if fk_rows[case.pk].fk_outcome == FkOutcome.REJECTION_EXPECTED
+        ]
+        for case in expected[:1]:
+            about.append(
+                (
+                    case,
+                    "Region Skåne",
+                    "Capio Båstad",
+                    self.days_ago(5, 30),
+                    ContactKind.CASE_CONSULTATION,
+                    PartnerState.ESTABLISHED,
+                    "Pratade med rehabkoordinatorn om ett kompletterande läkarintyg till "
+                    "Försäkringskassan.",
+                )
+            )
+        for case, org, unit, day, kind, state, note in about:
+            day = min(max(day, case.start_date), case.closed_on or self.today)
+            if not self.sharing_consent(case, orgs[org], day):
+                continue
+            contacts.append(
+                CollaborationContact.objects.create(
+                    process=process,
+                    organisation=orgs[org],
+                    unit=units[unit],
+                    held_on=day,
+                    kind=kind,
+                    case=case,
+                    state=state,
+                    note=note,
+                    created_by=coordinator,
+                )
+            )
+        return contacts
+
+    # -- the work with the client: self-assessments --------------------------
+
+    def build_questionnaires(self) -> dict[str, Questionnaire]:
+        made: dict[str, Questionnaire] = {}
+        for kind, title, items in QUESTIONNAIRES:
+            made[kind] = questionnaire_save(
+                questionnaire=Questionnaire(
+                    kind=kind, title=title, instructions=SCALE_INSTRUCTIONS
+                ),
+                items=items,
+            )
+        return made
+
+    def plan_assessments(
+        self, cases: list[tuple[Case, Client]], no_start: Case | None, no_closure: Case | None
+    ) -> list[Answering]:
+        """Start, every two months and closure, drifting upwards for most clients.
+
+        The newest case has no start assessment, the latest two-month one is missing
+        for two or three active cases, and one closed case has no closure assessment:
+        Min dag shows them as due.
+        """
+        rng = self.rng
+        rows: list[Answering] = []
+        latest: list[Answering] = []
+        not_yet = 0
+        days = datetime.timedelta
+        # Most clients feel better over time; one in seven does not.
+        stuck = set(rng.sample(range(len(cases)), k=len(cases) // 7))
+        for number, (case, _) in enumerate(cases):
+            if no_start is not None and case.pk == no_start.pk:
+                continue
+            base = rng.uniform(1.8, 3.0)
+            slope = rng.uniform(-0.15, 0.0) if number in stuck else rng.uniform(0.25, 0.5)
+            spread = [rng.uniform(-0.5, 0.5) for _ in range(8)]
+
+            def level(t: float, base: float = base, slope: float = slope) -> float:
+                return base + slope * min(t, 8)
+
+            rows.append(
+                Answering(case, QK.KLIENTSTOD, Occasion.START, 0, case.start_date, level(0), spread)
+            )
+            last = months_between(case.start_date, self.today + days(7)) // 2
+            newest: Answering | None = None
+            period = 1
+            while True:
+                mark = months_after(case.start_date, 2 * period)
+                if case.closed_on is not None:
+                    if mark >= case.closed_on:
+                        break
+                elif period > last:
+                    break
+                elif mark > self.today:
+                    # Due within the week: not answered yet.
+                    not_yet += 1
+                    break
+                day = min(
+                    next_weekday(mark + days(rng.randint(0, 4))), case.closed_on or self.today
+                )
+                newest = Answering(
+                    case, QK.KLIENTSTOD, Occasion.PERIODIC, period, day, level(period), spread
+                )
+                rows.append(newest)
+                period += 1
+            if case.closed_on is None and newest is not None and newest.period == last:
+                latest.append(newest)
+            if case.closed_on is not None and (no_closure is None or case.pk != no_closure.pk):
+                months = months_between(case.start_date, case.closed_on)
+                rows.append(
+                    Answering(
+                        case,
+                        QK.CLOSURE,
+                        Occasion.CLOSURE,
+                        0,
+                        case.closed_on,
+                        level(months / 2),
+                        spread,
+                    )
+                )
+        # Two or three clients have not yet answered for the latest two months.
+        overdue = [row for row in latest if row.day <= self.today - days(5)]
+        skipped = rng.sample(overdue, k=min(len(overdue), max(1, 3 - not_yet)))
+        return [row for row in rows if all(row is not skip for skip in skipped)]
+
+    def save_assessments(
+        self, rows: list[Answering], questionnaires: dict[str, Questionnaire], by: User
+    ) -> int:
+        """Bulk-create the assessments and their answers; returns the number of answers."""
+        rng = self.rng
+        items = {q.pk: list(q.items.order_by("order", "pk")) for q in questionnaires.values()}
+        assessments = [
+            SelfAssessment(
+                case=row.case,
+                questionnaire=questionnaires[row.kind],
+                occasion=row.occasion,
+                period=row.period,
+                answered_on=row.day,
+                entered_by=row.entered_by or by,
+            )
+            for row in rows
+        ]
+        SelfAssessment.objects.bulk_create(assessments)
+        answers: list[Answer] = []
+        for assessment, row in zip(assessments, rows, strict=True):
+            for number, item in enumerate(items[questionnaires[row.kind].pk]):
+                if item.kind == SCALE:
+                    score = round(
+                        row.level + row.spread[number % len(row.spread)] + rng.gauss(0, 0.35)
+                    )
+                    answers.append(
+                        Answer(assessment=assessment, item=item, score=min(5, max(1, score)))
+                    )
+                elif row.kind in FREE_TEXT_ANSWERS and rng.random() < 0.5:
+                    answers.append(
+                        Answer(
+                            assessment=assessment,
+                            item=item,
+                            text=rng.choice(FREE_TEXT_ANSWERS[row.kind]),
+                        )
+                    )
+        Answer.objects.bulk_create(answers)
+        return len(answers)
+
+    # -- the work with the client: all of it ---------------------------------
+
+    def followup_due(self, cases: list[tuple[Case, Client]]) -> Case | None:
+        """A case closed about six months ago, whose client consented to the follow-up."""
+        threshold = months_after(self.today, -FOLLOWUP_MONTHS)
+        closed = [
+            case
+            for case, _ in cases
+            if case.status == CaseStatus.CLOSED
+            and case.closure_outcome != Out.REGISTERED_IN_ERROR
+            and case.closed_on is not None
+            and case.closed_on <= threshold
+        ]
+        if not closed:
+            self.notes.append("No case closed six months ago; no follow-up is due in the demo.")
+            return None
+        case = max(closed, key=lambda c: c.closed_on or threshold)
+        assert case.closed_on is not None
+        consent = Consent.objects.filter(client_id=case.client_id, kind=Consent.Kind.FOLLOW_UP)
+        if not consent.in_force().exists():
+            Consent.objects.create(
+                client=case.client, kind=Consent.Kind.FOLLOW_UP, given_on=case.closed_on
+            )
+            self.consents_added += 1
+        return case
+
+    def build_work_with_client(
+        self,
+        cases: list[tuple[Case, Client]],
+        process: Process,
+        users: dict[str, User],
+        fia_plan: dict[str, list[Case]],
+    ) -> dict[str, Any]:
+        coordinator = users[Role.COORDINATOR]
+        questionnaires = self.build_questionnaires()
+        interviews = self.build_fia(fia_plan)
+        active = [case for case, _ in cases if case.status == CaseStatus.ACTIVE]
+        # The newest case has not answered its first self-assessment yet.
+        no_start = max(active, key=lambda c: (c.start_date, c.pk), default=None)
+        closed = [
+            case
+            for case, _ in cases
+            if case.status == CaseStatus.CLOSED and case.closure_outcome != Out.REGISTERED_IN_ERROR
+        ]
+        no_closure = max(closed, key=lambda c: (c.closed_on or self.today, c.pk), default=None)
+        bibliotherapy, answering = self.build_bibliotherapy(
+            cases, process, users, {no_start.pk} if no_start else set()
+        )
+        interventions, by_kind = self.build_interventions(fia_plan, interviews)
+        contacts = self.build_collaboration(process, coordinator, interventions, by_kind)
+        followup = self.followup_due(cases)
+
+        rows = self.plan_assessments(cases, no_start, no_closure)
+        # The client in studies and the one working part time answered about it.
+        for row in interventions:
+            if row.kind in (InterventionKind.STUDIES, InterventionKind.WORK):
+                day = min(
+                    next_weekday(row.starts_on + datetime.timedelta(days=self.rng.randint(30, 45))),
+                    self.today,
+                )
+                spread = [self.rng.uniform(-0.4, 0.4) for _ in range(4)]
+                rows.append(Answering(row.case, QK.WORK, Occasion.OTHER, 0, day, 3.4, spread))
+        rows += answering
+        revised_on = previous_weekday(self.today - datetime.timedelta(days=REVISED_DAYS_AGO))
+        first = [r for r in rows if r.kind == QK.KLIENTSTOD and r.day < revised_on]
+        then = [r for r in rows if not (r.kind == QK.KLIENTSTOD and r.day < revised_on)]
+        answers = self.save_assessments(first, questionnaires, coordinator)
+        # The clients found two questions hard to understand: with answers on the first
+        # version, saving the simpler wording makes version 2.
+        first_version = questionnaires[QK.KLIENTSTOD]
+        wording = [
+            (KLIENTSTOD_REVISED.get(number, text), kind)
+            for number, (text, kind) in enumerate(QUESTIONNAIRES[0][2])
+        ]
+        revised = questionnaire_save(
+            questionnaire=Questionnaire.objects.get(pk=first_version.pk), items=wording
+        )
+        questionnaires[QK.KLIENTSTOD] = revised
+        answers += self.save_assessments(then, questionnaires, coordinator)
+        earliest = min((r.day for r in rows), default=self.today)
+        Questionnaire.objects.exclude(pk=revised.pk).update(
+            created_at=self.at(earliest - datetime.timedelta(days=7), datetime.time(9, 0))
+        )
+        Questionnaire.objects.filter(pk=revised.pk).update(
+            created_at=self.at(revised_on, datetime.time(9, 0))
+        )
+
+        answered = SelfAssessment.objects.filter(case__in=[c for c, _ in cases]).values_list(
+            "case_id", "occasion", "period"
+        )
+        due = assessments_due([case for case, _ in cases], answered, self.today)
+        fk_outcomes = [row.fk_outcome for row in interventions if row.fk_outcome]
+        return {
+            "questionnaires": len(questionnaires),
+            "klientstod_revised_on": revised_on,
+            "assessments": len(rows),
+            "answers": answers,
+            "assessments_due": len(due),
+            "assessments_overdue": sum(item.overdue for item in due),
+            "fia": {status: len(chosen) for status, chosen in fia_plan.items()},
+            "fia_interpreter": sum(f.on_site_interpreter for f in interviews.values()),
+            "plan_items": self.plan_items,
+            **bibliotherapy,
+            "interventions": len(interventions),
+            "fk_outcomes": {o: fk_outcomes.count(o) for o in FkOutcome.values},
+            "contacts": len(contacts),
+            "case_contacts": sum(c.case_id is not None for c in contacts),
+            "followups_due": 1 if followup is not None else 0,
+            "consents_added": self.consents_added,
+        }
+
     # -- all of it ---------------------------------------------------------
 
     def build(self) -> dict[str, Any]:
@@ -1424,6 +2866,7 @@ class DemoBuilder:
             (self.build_case(spec, client, process, coordinator), client)
             for spec, client in self.build_clients()
         ]
+        self.close_one_lately(cases)
         active = [(case, client) for case, client in cases if case.status == CaseStatus.ACTIVE]
         # The slots of today's meetings are kept free by find_slot, which skips today.
         for case, client in cases:
@@ -1432,9 +2875,11 @@ class DemoBuilder:
         self.leave_awaiting(active, coordinator)
         self.cover_every_status()
         self.interpreter_gap()
+        fia_plan = self.plan_fia(cases)
         self.save_meetings()
         consents = self.build_consents(cases)
         referrals = self.build_referrals(cases, process, users)
+        work = self.build_work_with_client(cases, process, users, fia_plan)
         week = self.today + datetime.timedelta(days=7)
         local_days = [timezone.localtime(m.starts_at, self.tz).date() for m in self.meetings]
         return {
@@ -1452,8 +2897,9 @@ class DemoBuilder:
             "awaiting": sum(
                 m.status == MeetingStatus.BOOKED and m.starts_at <= self.now for m in self.meetings
             ),
-            "consents": consents,
+            "consents": consents + work.pop("consents_added"),
             **referrals,
+            **work,
             "notes": self.notes,
         }
 
@@ -1462,7 +2908,8 @@ class Command(BaseCommand):
     help = (
         "Create a fictional demo of Klientstöd Båstad: partners, the process, one user per "
         f"role (password {DEMO_PASSWORD}), clients, cases, meetings, consents, referrals, "
-        "bookable times, consultations and the information page. "
+        "bookable times, consultations, the information page, and the work with the client: "
+        "self-assessments, FIA, bibliotherapy, interventions and samverkan. "
         "Only with DEBUG on; does nothing if the demo users exist."
     )
 
@@ -1484,6 +2931,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(note))
         process = made["process"]
         by_status = made["referrals_by_status"]
+        fia = made["fia"]
+        offers = made["offers"]
         self.stdout.write(self.style.SUCCESS(f"Demo data created for the process {process.name}:"))
         lines = [
             f"  organisations: {made['organisations']} with {made['units']} units",
@@ -1502,6 +2951,26 @@ class Command(BaseCommand):
             f"({made['consultations_answered']} answered, "
             f"{made['consultations'] - made['consultations_answered']} awaiting an answer)",
             "  information page: published",
+            f"  questionnaires: {made['questionnaires']} current, one of each kind (Klientstöd "
+            f"revised to version 2 on {made['klientstod_revised_on']})",
+            f"  self-assessments: {made['assessments']} with {made['answers']} answers; "
+            f"{made['assessments_due']} due ({made['assessments_overdue']} overdue)",
+            f"  FIA: {fia[FiaStatus.COMPLETED]} completed ({made['fia_interpreter']} with an "
+            f"on-site interpreter, {made['plan_items']} plan items), "
+            f"{fia[FiaStatus.ONGOING]} ongoing, {fia[FiaStatus.PLANNED]} planned, "
+            f"{fia[FiaStatus.NEEDS_RELATION]} needing a relation first, "
+            f"{fia[FiaStatus.NOT_RELEVANT_HEALTH]} not relevant (health), "
+            f"{fia[FiaStatus.ABORTED]} aborted, {fia[FiaStatus.NOT_STARTED]} not started",
+            f"  bibliotherapy: {offers[OfferResponse.ACCEPTED]} accepted, "
+            f"{offers[OfferResponse.DECLINED]} declined, "
+            f"{offers[OfferResponse.NOT_OFFERED_LANGUAGE]} not offered (language); "
+            f"group {GROUP_NAME!r} with {made['group_participants']} participants and "
+            f"{made['group_sessions']} sessions; information meeting with "
+            f"{made['info_invited']} invited, {made['info_attended']} came",
+            f"  interventions: {made['interventions']}, FK applications "
+            + ", ".join(f"{n} {outcome}" for outcome, n in made["fk_outcomes"].items()),
+            f"  collaboration contacts: {made['contacts']} ({made['case_contacts']} about a case)",
+            f"  follow-ups due: {made['followups_due']}",
             f"Log in as {COORDINATOR_USERNAME} / {DEMO_PASSWORD} "
             f"(or {', '.join(u.username for u in USERS[1:])}; same password).",
         ]
