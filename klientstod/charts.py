@@ -19,7 +19,7 @@ import matplotlib
 matplotlib.use("svg")
 
 from matplotlib import pyplot
-from matplotlib.dates import DateFormatter
+from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
 
 INK = "#1d2b36"
 SERIES_COLOURS = ["#1a5a8a", "#b85c00", "#2e7d4f", "#7a3e9d", "#a61b29"]
@@ -73,6 +73,13 @@ def line_chart(
                     color=SERIES_COLOURS[index % len(SERIES_COLOURS)],
                     label=line.label,
                 )
+            dates = [day for line in series for day, _value in line.points]
+            if dates:
+                # A little room either side, and a sensible span for a single point.
+                span = max(dates) - min(dates)
+                pad = max(datetime.timedelta(days=14), span * 0.05)
+                axes.set_xlim(date2num(min(dates) - pad), date2num(max(dates) + pad))
+            axes.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=7))
             if y_range:
                 axes.set_ylim(*y_range)
             axes.set_ylabel(y_label)

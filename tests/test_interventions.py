@@ -607,3 +607,36 @@ def test_a_bibliotherapy_assessment_does_not_count_for_the_schedule(
     response = coordinator_client.get("/")
     [panel] = [p for p in response.context["panels"] if "due" in p.context]
     assert [(d.case, d.occasion) for d in panel.context["due"]] == [(case, "start")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.BIBLIOTHERAPIST])
+def test_participant_and_assessment_pages_are_bounded(role, role_clients, library):
+    offer, group = library["offer"], library["group"]
+    services.participation_set(offer=offer, status="started", group=group)
+    form = questionnaires()["bibliotherapy"]
+
+    def add(n):
+        for _ in range(n):
+            services.session_record(group=group, held_on=TODAY(), theme="", attended=[offer])
+            services.assessment_record(
+                case=offer.case,
+                questionnaire=form,
+                occasion="other",
+                answered_on=TODAY(),
+                answers={
+                    item.pk: 3 if item.kind == "scale" else "Bra" for item in form.items.all()
+                },
+                by=offer.created_by,
+            )
+
+    http = role_clients[role]
+    add(5)
+    latest = SelfAssessment.objects.latest("pk")
+    urls = [
+        reverse("interventions:participant-detail", args=[offer.pk]),
+        reverse("interventions:assessment-detail", args=[latest.pk]),
+    ]
+    few = [queries(http, url) for url in urls]
+    add(45)
+    assert [queries(http, url) for url in urls] == few
