@@ -139,6 +139,26 @@ class FiaInterview(models.Model):
         ]
 
 
+class FiaStatusChange(models.Model):
+    """Each status a FIA took and from when, so that reports can tell how it stood on a day."""
+
+    fia = models.ForeignKey(FiaInterview, on_delete=models.CASCADE, related_name="history")
+    status = models.CharField(_("status"), max_length=30, choices=FiaStatus.choices)
+    abort_reason = models.CharField(
+        _("reason for aborting"), max_length=20, choices=FiaAbortReason.choices, blank=True
+    )
+    changed_on = models.DateField(_("from"))
+
+    class Meta:
+        ordering = ["changed_on", "pk"]
+        verbose_name = _("FIA status change")
+        verbose_name_plural = _("FIA status changes")
+        indexes = [models.Index(fields=["fia", "changed_on"], name="fia_history_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.changed_on}"
+
+
 class PlanItem(models.Model):
     """One row of the genomförandeplan: a goal, the way there, who does what, and when."""
 

@@ -22,6 +22,7 @@ from .models import (
     ContactKind,
     FiaInterview,
     FiaStatus,
+    FiaStatusChange,
     GroupSession,
     Occasion,
     OfferResponse,
@@ -109,11 +110,21 @@ def fia_set_status(
             locked.status_changed_on = on or timezone.localdate()
         if status == FiaStatus.ABORTED and not abort_reason:
             raise ValidationError({"abort_reason": _("Give the reason the FIA was aborted.")})
+        changed = status != locked.status or (
+            status == FiaStatus.ABORTED and abort_reason != locked.abort_reason
+        )
         locked.status = status
         locked.abort_reason = abort_reason if status == FiaStatus.ABORTED else ""
         if on_site_interpreter is not None:
             locked.on_site_interpreter = on_site_interpreter
         locked.save()
+        if changed:
+            FiaStatusChange.objects.create(
+                fia=locked,
+                status=locked.status,
+                abort_reason=locked.abort_reason,
+                changed_on=locked.status_changed_on or timezone.localdate(),
+            )
         fia.refresh_from_db()
         return locked
 

@@ -20,6 +20,7 @@ matplotlib.use("svg")
 
 from matplotlib import pyplot
 from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
+from matplotlib.ticker import MaxNLocator
 
 INK = "#1d2b36"
 SERIES_COLOURS = ["#1a5a8a", "#b85c00", "#2e7d4f", "#7a3e9d", "#a61b29"]
@@ -104,3 +105,39 @@ def _escape(text: str) -> str:
     return (
         text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
     )
+
+
+def bar_chart(
+    bars: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    y_label: str = "",
+    width: float = 6.4,
+    height: float = 2.6,
+) -> str:
+    """A column chart of labelled values, returned as an <svg> element."""
+    with _lock:
+        pyplot.rcParams.update(
+            {"svg.fonttype": "none", "font.family": "sans-serif", "font.size": 9}
+        )
+        figure, axes = pyplot.subplots(figsize=(width, height))
+        try:
+            labels = [label for label, _value in bars]
+            values = [value for _label, value in bars]
+            axes.bar(labels, values, color=SERIES_COLOURS[0])
+            axes.set_ylabel(y_label)
+            axes.grid(axis="y", color="#dfe4e8", linewidth=0.8)
+            axes.set_axisbelow(True)
+            axes.spines[["top", "right"]].set_visible(False)
+            axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+            for tick in axes.get_xticklabels():
+                tick.set_rotation(30)
+                tick.set_horizontalalignment("right")
+            figure.tight_layout()
+            buffer = io.StringIO()
+            figure.savefig(buffer, format="svg", metadata={"Date": None})
+        finally:
+            pyplot.close(figure)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    return svg.replace(">", f' role="img" aria-label="{_escape(title)}">', 1)

@@ -107,6 +107,14 @@ class Process(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("How many clients the coordinators can follow at the same time."),
     )
+    suppress_small_counts = models.BooleanField(
+        _("show counts of 1–2 as “<3”"),
+        default=False,
+        help_text=_(
+            "For small municipalities: in the steering group's and evaluator's views, a count "
+            "of one or two people is shown as “<3” so that nobody can be recognised."
+        ),
+    )
     outcome_goal_percent = models.PositiveSmallIntegerField(
         _("outcome goal (%)"),
         default=30,

@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("referrals.urls")),
     path("", include("interventions.urls")),
+    path("", include("reporting.urls")),
     path("", include("klientstod.core_urls")),
 ]

@@ -1,1 +1,140 @@
-"""Milestones, budget, reporting calendar and the reports: models to come."""
+"""What the process reports against: milestones, budget and costs, and the reporting calendar."""
+
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from klientstod.models import Process
+
+
+class Metric(models.TextChoices):
+    STARTED = "started", _("Started klientstöd")
+    CLOSED_TO_GOAL = "closed_to_goal", _("Closed to work, studies or sickness compensation")
+    BIBLIOTHERAPY_STARTED = "bibliotherapy_started", _("Started bibliotherapy")
+    BIBLIOTHERAPY_COMPLETED = "bibliotherapy_completed", _("Completed bibliotherapy")
+
+
+class Milestone(models.Model):
+    """A cumulative target the process has promised to reach by a deadline."""
+
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("process")
+    )
+    metric = models.CharField(_("metric"), max_length=30, choices=Metric.choices)
+    target = models.PositiveIntegerField(_("cumulative target"))
+    deadline = models.DateField(_("deadline"))
+
+    class Meta:
+        ordering = ["metric", "deadline"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "metric", "deadline"], name="milestone_once_per_deadline"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_metric_display()}: {self.target} ({self.deadline})"
+
+
+class CostCategory(models.TextChoices):
+    COORDINATOR = "coordinator", _("Personnel: coordinator")
+    BIBLIOTHERAPIST = "bibliotherapist", _("Personnel: bibliotherapist")
+    EDUCATION = "education", _("Education")
+    OTHER = "other", _("Other costs")
+
+
+class BudgetLine(models.Model):
+    """The amount the förbund granted for a year and a category."""
+
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("process")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
+    category = models.CharField(_("category"), max_length=20, choices=CostCategory.choices)
+    granted = models.DecimalField(_("granted (kr)"), max_digits=12, decimal_places=0)
+
+    class Meta:
+        ordering = ["year", "category"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "year", "category"], name="budget_once_per_year_and_category"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_category_display()}"
+
+
+class Financing(models.TextChoices):
+    FORBUND = "forbund", _("Financed by the förbund")
+    OWN = "own", _("Own financing")
+
+
+class Cost(models.Model):
+    """A cost of the process for a period, and whether it has been invoiced to the förbund."""
+
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="costs", verbose_name=_("process")
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    category = models.CharField(_("category"), max_length=20, choices=CostCategory.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    amount = models.DecimalField(_("amount (kr)"), max_digits=12, decimal_places=0)
+    financing = models.CharField(
+        _("financing"), max_length=10, choices=Financing.choices, default=Financing.FORBUND
+    )
+    invoiced_on = models.DateField(_("invoiced on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["period_start", "category"]
+        verbose_name = _("cost")
+        verbose_name_plural = _("costs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="cost_period_in_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.period_start}–{self.period_end}"
+
+
+class DeadlineKind(models.TextChoices):
+    TERTIAL_REPORT = "tertial_report", _("Tertial report")
+    ANNUAL_REPORT = "annual_report", _("Annual report")
+    PROCESS_PLAN = "process_plan", _("Updated process plan")
+    BOARD_MEETING = "board_meeting", _("Board meeting")
+
+
+class ReportingDeadline(models.Model):
+    """A date in the reporting calendar towards the förbund's board."""
+
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("process")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DeadlineKind.choices)
+    due_on = models.DateField(_("date"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on"]
+        verbose_name = _("reporting deadline")
+        verbose_name_plural = _("reporting calendar")
+        indexes = [models.Index(fields=["process", "due_on"], name="deadline_process_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due_on}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_on is None and self.due_on < timezone.localdate()

@@ -35,6 +35,7 @@ def make_personnummer(seq: int, birth: datetime.date | None = None) -> str:
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
+        django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Organisation {n}")
     kind = Organisation.Kind.MUNICIPALITY

@@ -32,6 +32,10 @@ ALL_ROLES = [role.value for role in Role]
 COORDINATOR_ONLY = {role: 403 for role in ALL_ROLES} | {Role.COORDINATOR: 200}
 REFERRER_ONLY = {role: 403 for role in ALL_ROLES} | {Role.REFERRER: 200}
 LIBRARY = COORDINATOR_ONLY | {Role.BIBLIOTHERAPIST: 200}
+REPORT_READERS = {role: 200 for role in ALL_ROLES} | {
+    Role.REFERRER: 403,
+    Role.BIBLIOTHERAPIST: 403,
+}
 BOTH = COORDINATOR_ONLY | {Role.REFERRER: 200}
 
 #: Django's own views, guarded by Django: the admin (staff only) and the
@@ -157,6 +161,17 @@ RULES: dict[str, Rule] = {
         COORDINATOR_ONLY, lambda o: {"pk": o["intervention"].pk}, other_process=404
     ),
     "interventions:partner-overview": Rule(COORDINATOR_ONLY),
+    # Reports: aggregates for those who report and those reported to.
+    "reporting:report-index": Rule(REPORT_READERS),
+    "reporting:report": Rule(
+        REPORT_READERS, lambda o: {"process_pk": o["case"].process_id}, other_process=404
+    ),
+    "reporting:dashboard": Rule(
+        REPORT_READERS, lambda o: {"process_pk": o["case"].process_id}, other_process=404
+    ),
+    "reporting:report-pdf": Rule(
+        REPORT_READERS, lambda o: {"process_pk": o["case"].process_id}, other_process=404
+    ),
     "interventions:contact-create": Rule(COORDINATOR_ONLY),
 }
 

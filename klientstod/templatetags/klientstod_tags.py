@@ -64,3 +64,11 @@ def render_panel(context: Any, panel: Any) -> str:
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def small(count: Any, suppress: bool) -> Any:
+    """A count of one or two people shown as "<3" where the process asks for it."""
+    if suppress and isinstance(count, int) and 0 < count < 3:
+        return "<3"
+    return count

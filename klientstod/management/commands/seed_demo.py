@@ -54,6 +54,7 @@ from interventions.models import (
     FiaAbortReason,
     FiaInterview,
     FiaStatus,
+    FiaStatusChange,
     FkOutcome,
     GroupSession,
     InformationMeeting,
@@ -2059,6 +2060,17 @@ class DemoBuilder:
                         )
                 interviews[case.pk] = fia
         FiaInterview.objects.bulk_create(interviews.values())
+        # The history the reports read: each FIA took its status on its date.
+        FiaStatusChange.objects.bulk_create(
+            FiaStatusChange(
+                fia=fia,
+                status=fia.status,
+                abort_reason=fia.abort_reason,
+                changed_on=fia.status_changed_on,
+            )
+            for fia in interviews.values()
+            if fia.status != FiaStatus.NOT_STARTED and fia.status_changed_on
+        )
         PlanItem.objects.bulk_create(items)
         self.plan_items = len(items)
         return interviews

@@ -1,0 +1,39 @@
+"""Milestones, budget, costs and the reporting calendar, kept by the administrator."""
+
+from django.contrib import admin
+
+from .models import BudgetLine, Cost, Milestone, ReportingDeadline
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["process", "metric", "target", "deadline"]
+    list_filter = ["process", "metric"]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = ["process", "year", "category", "granted"]
+    list_filter = ["process", "year"]
+
+
+@admin.register(Cost)
+class CostAdmin(admin.ModelAdmin):
+    list_display = [
+        "process",
+        "period_start",
+        "period_end",
+        "category",
+        "amount",
+        "financing",
+        "invoiced_on",
+    ]
+    list_filter = ["process", "category", "financing"]
+    date_hierarchy = "period_end"
+
+
+@admin.register(ReportingDeadline)
+class ReportingDeadlineAdmin(admin.ModelAdmin):
+    list_display = ["process", "kind", "due_on", "done_on", "description"]
+    list_filter = ["process", "kind"]
+    date_hierarchy = "due_on"

@@ -1,0 +1,87 @@
+"""Choosing the period of a report."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from klientstod.forms import DateInput
+
+from . import periods
+
+#: The earliest year a report can cover, and how long a period may be.
+FIRST_YEAR = 2000
+LONGEST = datetime.timedelta(days=5 * 366)
+
+
+class PeriodForm(forms.Form):
+    PRESETS = [
+        ("t1", _("Tertial 1 (January–April)")),
+        ("t2", _("Tertial 2 (May–August)")),
+        ("t3", _("Tertial 3 (September–December)")),
+        ("year", _("The calendar year")),
+        ("custom", _("From – to")),
+    ]
+
+    preset = forms.ChoiceField(label=_("Period"), choices=PRESETS)
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=2100)
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    holiday_weeks = forms.CharField(
+        label=_("Holiday weeks left out"),
+        required=False,
+        max_length=100,
+        help_text=_("Week numbers, e.g. 28, 29, 30: not counted as working weeks."),
+    )
+
+    def clean_holiday_weeks(self) -> set[int]:
+        text = self.cleaned_data.get("holiday_weeks") or ""
+        weeks = set()
+        for part in text.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or not 1 <= int(part) <= 53:
+                raise ValidationError(_("Give week numbers from 1 to 53, separated by commas."))
+            weeks.add(int(part))
+        return weeks
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        preset, year = self.cleaned_data.get("preset"), self.cleaned_data.get("year")
+        if preset == "custom":
+            start, end = self.cleaned_data.get("start"), self.cleaned_data.get("end")
+            if not start:
+                self.add_error("start", _("Give the first day."))
+            if not end:
+                self.add_error("end", _("Give the last day."))
+            if start and end:
+                if end < start:
+                    self.add_error("end", _("The period ends before it starts."))
+                elif end - start > LONGEST:
+                    self.add_error("end", _("A report covers at most five years."))
+                elif start.year < FIRST_YEAR or end > timezone.localdate() + LONGEST:
+                    self.add_error("start", _("Give dates within the process's years."))
+        elif preset and year is None:
+            self.add_error("year", _("Give the year."))
+        return self.cleaned_data
+
+    def period(self) -> periods.Period:
+        preset, year = self.cleaned_data["preset"], self.cleaned_data.get("year")
+        if preset == "custom":
+            return periods.Period(self.cleaned_data["start"], self.cleaned_data["end"])
+        assert year is not None  # clean() demands it for every preset but "custom"
+        if preset == "year":
+            return periods.calendar_year(year)
+        return periods.tertial(year, int(preset[1]))
+
+    @classmethod
+    def default_data(cls, today: datetime.date) -> dict[str, Any]:
+        current = periods.current_tertial(today)
+        number = next(n for n in periods.TERTIALS if periods.tertial(today.year, n) == current)
+        return {"preset": f"t{number}", "year": today.year}

@@ -1,0 +1,48 @@
+"""The evaluator reads tertial 2 and downloads it as a PDF, with axe-core on every page."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+
+import pytest
+from pypdf import PdfReader
+
+from klientstod.models import Role
+
+from .browser import AccessibilityChecker, log_in
+from .factories import CaseFactory, MeetingFactory, ProcessFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_evaluator_downloads_the_tertial_report(live_server, browser_page):
+    process = ProcessFactory(name="Klientstöd Båstad")
+    UserFactory(username="utvarderare", role=Role.EVALUATOR, processes=[process])
+    case = CaseFactory(process=process, start_date=datetime.date(2026, 5, 4))
+    MeetingFactory(
+        case=case,
+        status="no_show",
+        starts_at=datetime.datetime(2026, 6, 1, 10, tzinfo=datetime.UTC),
+    )
+    page, axe = browser_page, AccessibilityChecker()
+    log_in(page, live_server, "utvarderare", axe)
+    axe.check(page, "oversikt")
+    page.get_by_role("navigation").get_by_role("link", name="Rapporter").click()
+    axe.check(page, "rapporter")
+    page.get_by_role("link", name="Lägesrapport Klientstöd Båstad").click()
+    page.locator("#id_preset").select_option("t2")
+    page.locator("#id_year").fill("2026")
+    page.get_by_role("button", name="Visa").click()
+    page.get_by_text("2026-05-01 – 2026-08-31").first.wait_for()
+    axe.check(page, "lagesrapport")
+    href = page.get_by_role("link", name="Ladda ner som PDF").get_attribute("href")
+    pdf = page.request.get(f"{live_server.url}{href}")
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    assert "Lägesrapport" in text and "Klientstöd Båstad" in text and "Definitioner" in text
+    assert case.client.last_name not in text
+    axe.assert_clean()
