@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from klientstod.forms import DateInput
 
 from . import periods
+from .models import BudgetLine, Cost, Milestone, ReportingDeadline
 
 #: The earliest year a report can cover, and how long a period may be.
 FIRST_YEAR = 2000
@@ -85,3 +86,58 @@ class PeriodForm(forms.Form):
         current = periods.current_tertial(today)
         number = next(n for n in periods.TERTIALS if periods.tertial(today.year, n) == current)
         return {"preset": f"t{number}", "year": today.year}
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["metric", "target", "deadline"]
+        widgets = {"deadline": DateInput()}
+
+
+class BudgetLineForm(forms.ModelForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["year", "category", "granted"]
+
+
+class CostForm(forms.ModelForm):
+    class Meta:
+        model = Cost
+        fields = [
+            "period_start",
+            "period_end",
+            "category",
+            "description",
+            "amount",
+            "financing",
+            "invoiced_on",
+        ]
+        widgets = {
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "invoiced_on": DateInput(),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        start, end = self.cleaned_data.get("period_start"), self.cleaned_data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period ends before it starts."))
+        return self.cleaned_data
+
+
+class DeadlineForm(forms.ModelForm):
+    class Meta:
+        model = ReportingDeadline
+        fields = ["kind", "due_on", "description"]
+        widgets = {"due_on": DateInput()}
+
+
+#: The forms of the follow-up page, by the name their submit button carries.
+PLAN_FORMS: dict[str, type[forms.ModelForm]] = {
+    "milestone": MilestoneForm,
+    "budget": BudgetLineForm,
+    "cost": CostForm,
+    "deadline": DeadlineForm,
+}

@@ -138,3 +138,31 @@ class ReportingDeadline(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.done_on is None and self.due_on < timezone.localdate()
+
+
+class Download(models.Model):
+    """A download of personal data (the SUS participant list): who took it, and when."""
+
+    class Kind(models.TextChoices):
+        SUS_PARTICIPANTS = "sus_participants", _("SUS participant list")
+
+    user = models.ForeignKey(
+        "klientstod.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    process = models.ForeignKey(
+        Process, on_delete=models.PROTECT, related_name="+", verbose_name=_("process")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    rows = models.PositiveIntegerField(_("rows"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("downloaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-downloaded_at"]
+        verbose_name = _("download of personal data")
+        verbose_name_plural = _("downloads of personal data")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.user} {self.downloaded_at:%Y-%m-%d %H:%M}"

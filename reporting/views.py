@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from klientstod.access import AuthenticatedRequest, role_required
 from klientstod.charts import Series, bar_chart, line_chart
 from klientstod.models import Process, Role
 from klientstod.pdf import pdf_response, render_pdf
 
-from . import periods, selectors
-from .forms import PeriodForm
-from .models import ReportingDeadline
+from . import exports, periods, selectors, sus, tables
+from .forms import PLAN_FORMS, PeriodForm
+from .models import BudgetLine, Cost, Download, Milestone, ReportingDeadline
 
 READERS = (Role.STEERING, Role.EVALUATOR, Role.COORDINATOR, Role.ADMIN)
 #: Roles that see aggregates only, where small counts may be masked.
@@ -39,10 +42,40 @@ def _context(request: AuthenticatedRequest, process: Process, form: PeriodForm) 
         "query": request.GET.urlencode(),
     }
     if form.is_valid():
-        context["report"] = selectors.tertial_report(
-            process, form.period(), form.cleaned_data["holiday_weeks"]
+        period, weeks = form.period(), form.cleaned_data["holiday_weeks"]
+        report = selectors.tertial_report(process, period, weeks)
+        # The annual report puts each tertial beside the year's total.
+        columns = (
+            [
+                selectors.tertial_report(process, t, weeks)
+                for t in periods.tertials_of(period.end.year)
+            ]
+            + [report]
+            if form.cleaned_data["preset"] == "year"
+            else [report]
+        )
+        context.update(
+            report=report,
+            columns=columns,
+            sections=tables.sections(columns),
+            milestone_charts=milestone_charts(selectors.milestone_tracks(process, period.end)),
         )
     return context
+
+
+def milestone_charts(tracks: list[selectors.MilestoneTrack]) -> list[tuple[Any, str]]:
+    """Each milestone metric as actual against target, with the projection: page and PDF alike."""
+    charts = []
+    for track in tracks:
+        series = [
+            Series(str(_("Actual")), track.actual),
+            Series(str(_("Target")), track.targets, dashed=True),
+        ]
+        if track.next_target and track.projected is not None:
+            projection = [track.actual[-1], (track.next_target[0], track.projected)]
+            series.append(Series(str(_("Projection")), projection, dashed=True))
+        charts.append((track, line_chart(series, title=str(track.label))))
+    return charts
 
 
 @role_required(*READERS)
@@ -79,33 +112,9 @@ def dashboard(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     """Milestones over time with a projection, caseload, inflow, outcome and the calendar."""
     process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
     today = timezone.localdate()
-    tracks = selectors.milestone_tracks(process, today)
     inflow = selectors.inflow_per_month(process, today)
     whole = periods.Period(process.starts_on, today)
-    charts = [
-        (
-            track,
-            line_chart(
-                [
-                    Series(str(_("Actual")), track.actual),
-                    Series(str(_("Target")), track.targets, dashed=True),
-                    *(
-                        [
-                            Series(
-                                str(_("Projection")),
-                                [track.actual[-1], (track.next_target[0], track.projected)],
-                                dashed=True,
-                            )
-                        ]
-                        if track.next_target and track.projected is not None
-                        else []
-                    ),
-                ],
-                title=str(track.label),
-            ),
-        )
-        for track in tracks
-    ]
+    charts = milestone_charts(selectors.milestone_tracks(process, today))
     return render(
         request,
         "reporting/dashboard.html",
@@ -126,3 +135,139 @@ def dashboard(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
             "projection_definition": selectors.PROJECTION_DEFINITION,
         },
     )
+
+
+@role_required(*READERS)
+def report_export(request: AuthenticatedRequest, process_pk: int, fmt: str) -> HttpResponse:
+    """The aggregates as CSV or XLSX. Counts only: no names, personnummer or notes."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
+    form = _form(request)
+    if not form.is_valid():
+        return render(
+            request, "reporting/report.html", _context(request, process, form), status=400
+        )
+    context = _context(request, process, form)
+    columns, suppress = context["columns"], context["suppress"]
+    period = context["report"].period
+    name = f"lagesrapport-{process.pk}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(columns, suppress), content_type="text/csv")
+    else:
+        response = HttpResponse(
+            exports.to_xlsx(columns, suppress, f"{process.name} · {period}"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _client_ip(request: AuthenticatedRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@role_required(Role.COORDINATOR)
+def sus_list(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
+    """The SUS participant list on screen, with the cases that still lack a field."""
+    process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
+    form = _form(request)
+    context: dict[str, Any] = {"process": process, "form": form, "query": request.GET.urlencode()}
+    if form.is_valid():
+        people = sus.participants(process, form.period())
+        context.update(
+            period=form.period(),
+            participants=people,
+            incomplete=[p for p in people if p.missing],
+        )
+    return render(request, "reporting/sus_list.html", context)
+
+
+@role_required(Role.COORDINATOR)
+def sus_download(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
+    """The SUS participant list as XLSX. Personal data: each download is recorded."""
+    process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
+    form = _form(request)
+    if not form.is_valid():
+        return redirect("reporting:sus-list", process_pk=process.pk)
+    period = form.period()
+    people = sus.participants(process, period)
+    with transaction.atomic():
+        Download.objects.create(
+            user=request.user,
+            process=process,
+            kind=Download.Kind.SUS_PARTICIPANTS,
+            period_start=period.start,
+            period_end=period.end,
+            rows=len(people),
+            ip_address=_client_ip(request),
+        )
+    response = HttpResponse(
+        sus.to_xlsx(people, f"{process.name} · {period}"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="sus-{process.pk}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+PLAN_MODELS = {
+    "milestone": Milestone,
+    "budget": BudgetLine,
+    "cost": Cost,
+    "deadline": ReportingDeadline,
+}
+
+
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def plan(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
+    """Milestones, budget, costs and the reporting calendar of one process."""
+    process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
+    forms = {
+        name: form_class(prefix=name, instance=PLAN_MODELS[name](process=process))
+        for name, form_class in PLAN_FORMS.items()
+    }
+    if request.method == "POST":
+        name = request.POST.get("save", "")
+        if name in forms:
+            form = PLAN_FORMS[name](
+                request.POST, prefix=name, instance=PLAN_MODELS[name](process=process)
+            )
+            if form.is_valid():
+                form.save()
+                messages.success(request, _("Saved."))
+                return redirect("reporting:plan", process_pk=process.pk)
+            forms[name] = form
+    return render(
+        request,
+        "reporting/plan.html",
+        {
+            "process": process,
+            "forms": forms,
+            "milestones": Milestone.objects.filter(process=process).order_by("deadline"),
+            "budget": BudgetLine.objects.filter(process=process).order_by("-year", "category"),
+            "costs": Cost.objects.filter(process=process).order_by("-period_end")[:40],
+            "deadlines": ReportingDeadline.objects.filter(process=process).order_by("due_on"),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR, Role.ADMIN)
+def plan_item(request: AuthenticatedRequest, process_pk: int, kind: str, pk: int) -> HttpResponse:
+    """Mark a reporting deadline done, or remove a row of the follow-up page."""
+    process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
+    model = PLAN_MODELS.get(kind)
+    if model is None:
+        raise Http404
+    item = get_object_or_404(model._default_manager.filter(process=process), pk=pk)
+    if request.POST.get("action") == "done" and isinstance(item, ReportingDeadline):
+        item.done_on = timezone.localdate()
+        item.save(update_fields=["done_on"])
+        messages.success(request, _("Marked as done."))
+    elif request.POST.get("action") == "delete":
+        item.delete()
+        messages.success(request, _("Removed."))
+    return redirect("reporting:plan", process_pk=process.pk)

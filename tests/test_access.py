@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from klientstod.models import Role
 from referrals.models import Letter
+from reporting.models import ReportingDeadline
 
 from .factories import (
     CaseFactory,
@@ -169,6 +170,28 @@ RULES: dict[str, Rule] = {
     "reporting:dashboard": Rule(
         REPORT_READERS, lambda o: {"process_pk": o["case"].process_id}, other_process=404
     ),
+    "reporting:report-export": Rule(
+        REPORT_READERS,
+        lambda o: {"process_pk": o["case"].process_id, "fmt": "xlsx"},
+        other_process=404,
+    ),
+    "reporting:plan": Rule(
+        COORDINATOR_ONLY | {Role.ADMIN: 200},
+        lambda o: {"process_pk": o["case"].process_id},
+        other_process=404,
+    ),
+    "reporting:plan-item": Rule(
+        COORDINATOR_ONLY | {Role.COORDINATOR: 302, Role.ADMIN: 302},
+        lambda o: {"process_pk": o["case"].process_id, "kind": "deadline", "pk": o["deadline"].pk},
+        method="post",
+        other_process=404,
+    ),
+    "reporting:sus-list": Rule(
+        COORDINATOR_ONLY, lambda o: {"process_pk": o["case"].process_id}, other_process=404
+    ),
+    "reporting:sus-download": Rule(
+        COORDINATOR_ONLY, lambda o: {"process_pk": o["case"].process_id}, other_process=404
+    ),
     "reporting:report-pdf": Rule(
         REPORT_READERS, lambda o: {"process_pk": o["case"].process_id}, other_process=404
     ),
@@ -210,6 +233,9 @@ def objects(case, users, process, coordinator):
         "slot": SlotFactory(process=process, created_by=coordinator),
         "consultation": ConsultationFactory(process=process, asked_by=referrer),
         **work_with_client(case, coordinator),
+        "deadline": ReportingDeadline.objects.create(
+            process=process, kind="tertial_report", due_on=case.start_date
+        ),
     }
 
 

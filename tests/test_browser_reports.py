@@ -46,3 +46,25 @@ def test_evaluator_downloads_the_tertial_report(live_server, browser_page):
     assert "Lägesrapport" in text and "Klientstöd Båstad" in text and "Definitioner" in text
     assert case.client.last_name not in text
     axe.assert_clean()
+
+
+def test_steering_group_opens_the_dashboard(live_server, browser_page):
+    from reporting.models import Milestone, ReportingDeadline
+
+    process = ProcessFactory(name="Klientstöd Båstad", starts_on=datetime.date(2025, 1, 1))
+    UserFactory(username="styrgrupp", role=Role.STEERING, processes=[process])
+    for month in range(1, 10):
+        CaseFactory(process=process, start_date=datetime.date(2026, month, 3))
+    Milestone.objects.create(
+        process=process, metric="started", target=20, deadline=datetime.date(2026, 12, 31)
+    )
+    ReportingDeadline.objects.create(
+        process=process, kind="tertial_report", due_on=datetime.date(2026, 12, 14)
+    )
+    page, axe = browser_page, AccessibilityChecker()
+    log_in(page, live_server, "styrgrupp")
+    page.get_by_role("link", name="Översikt Klientstöd Båstad").click()
+    page.locator("svg").first.wait_for()
+    assert page.locator(".ks-chart svg").count() == 2  # the milestone and the inflow
+    axe.check(page, "styrgrupp-oversikt")
+    axe.assert_clean()

@@ -428,3 +428,130 @@ def test_near_and_overdue_deadlines_show_on_min_dag(coordinator_client, process)
     [panel] = [p for p in response.context["panels"] if "deadlines" in p.context]
     assert [d.kind for d in panel.context["deadlines"]] == ["board_meeting", "tertial_report"]
     assert panel.context["deadlines"][0].is_overdue
+
+
+@pytest.mark.django_db
+def test_the_annual_report_puts_each_tertial_beside_the_year(evaluator_client, process, scenario):
+    response = evaluator_client.get(report_url("reporting:report", process, preset="year"))
+    columns = response.context["columns"]
+    assert [c.period.label for c in columns] == [
+        "Tertial 1 2026",
+        "Tertial 2 2026",
+        "Tertial 3 2026",
+        "2026",
+    ]
+    [referred] = [
+        row
+        for row in response.context["sections"][0].rows
+        if row.label == "Remitterade under perioden"
+    ]
+    assert referred.values == [1, 4, 0, 5]  # the referral of 30 April falls in tertial 1
+
+
+@pytest.mark.django_db
+def test_exports_hold_the_figures_and_no_person(evaluator_client, process, scenario):
+    import csv as csv_module
+
+    from openpyxl import load_workbook
+
+    response = evaluator_client.get(
+        reverse("reporting:report-export", args=[process.pk, "csv"]) + "?preset=t2&year=2026"
+    )
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    lines = list(csv_module.reader(io.StringIO(text), delimiter=";"))
+    assert ["1. Remisser", "Remitterade under perioden", "4"] in lines
+    workbook = load_workbook(
+        io.BytesIO(
+            evaluator_client.get(
+                reverse("reporting:report-export", args=[process.pk, "xlsx"])
+                + "?preset=t2&year=2026"
+            ).content
+        )
+    )
+    cells = [
+        str(c.value) for row in workbook.active.iter_rows() for c in row if c.value is not None
+    ]
+    assert "Remitterade under perioden" in cells
+    for blob in (text, " ".join(cells)):
+        for client in scenario["clients"]:
+            assert client.last_name not in blob and client.personnummer not in blob
+    assert (
+        evaluator_client.get(
+            reverse("reporting:report-export", args=[process.pk, "pdf"])
+        ).status_code
+        == 404
+    )
+
+
+@pytest.mark.django_db
+def test_the_sus_list_is_the_coordinators_and_every_download_is_recorded(
+    coordinator_client, evaluator_client, coordinator, process, scenario
+):
+    from openpyxl import load_workbook
+
+    from klientstod.models import Consent
+    from reporting.models import Download
+
+    amina = scenario["clients"][0]
+    Consent.objects.create(client=amina, kind="sus_registration", given_on=D(2026, 5, 10))
+    url = reverse("reporting:sus-list", args=[process.pk]) + "?preset=t2&year=2026"
+    page = coordinator_client.get(url)
+    incomplete = {p.case for p in page.context["incomplete"]}
+    assert scenario["g"] in incomplete  # no SUS consent
+    download = reverse("reporting:sus-download", args=[process.pk]) + "?preset=t2&year=2026"
+    assert evaluator_client.get(download).status_code == 403
+    assert not Download.objects.exists()
+    response = coordinator_client.get(download)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    numbers = [row[0].value for row in sheet.iter_rows(min_row=3)]
+    assert amina.personnummer in numbers
+    assert len(numbers) == 6  # A, B, D, E, F and G were open during the period
+    logged = Download.objects.get()
+    assert (logged.user, logged.process, logged.rows) == (coordinator, process, 6)
+    assert (logged.period_start, logged.period_end) == (D(2026, 5, 1), D(2026, 8, 31))
+
+
+@pytest.mark.django_db
+def test_the_coordinator_keeps_milestones_costs_and_the_calendar(coordinator_client, process):
+    from reporting.models import ReportingDeadline
+
+    url = reverse("reporting:plan", args=[process.pk])
+    response = coordinator_client.post(
+        url,
+        {
+            "save": "milestone",
+            "milestone-metric": "started",
+            "milestone-target": "28",
+            "milestone-deadline": "2026-12-31",
+        },
+    )
+    assert response.status_code == 302
+    assert Milestone.objects.get().target == 28
+    response = coordinator_client.post(
+        url,
+        {
+            "save": "cost",
+            "cost-period_start": "2026-08-31",
+            "cost-period_end": "2026-05-01",
+            "cost-category": "coordinator",
+            "cost-amount": "177522",
+            "cost-financing": "forbund",
+            "cost-description": "Klientsamordnare 100 %",
+        },
+    )
+    assert response.status_code == 200
+    assert "period_end" in response.context["forms"]["cost"].errors
+    assert "Klientsamordnare 100 %" in response.content.decode()
+    assert not Cost.objects.exists()
+    coordinator_client.post(
+        url,
+        {"save": "deadline", "deadline-kind": "tertial_report", "deadline-due_on": "2026-09-14"},
+    )
+    deadline = ReportingDeadline.objects.get()
+    coordinator_client.post(
+        reverse("reporting:plan-item", args=[process.pk, "deadline", deadline.pk]),
+        {"action": "done"},
+    )
+    deadline.refresh_from_db()
+    assert deadline.done_on == timezone.localdate()

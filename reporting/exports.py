@@ -1,0 +1,80 @@
+"""The report's aggregates as CSV and XLSX: the same tables as the page and the PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from . import tables
+from .selectors import Report
+
+
+def masked(value: Any, row: tables.Row, suppress: bool) -> Any:
+    if suppress and row.people and isinstance(value, int) and 0 < value < 3:
+        return "<3"
+    return value
+
+
+def rows(columns: Sequence[Report], suppress: bool) -> Iterator[list[Any]]:
+    """The report as rows: section, figure, then one value per period."""
+    report = columns[-1]
+    yield [_("Section"), _("Figure"), *[str(c.period) for c in columns]]
+    for section in tables.sections(columns):
+        for row in section.rows:
+            label = f"– {row.label}" if row.level else str(row.label)
+            values = [masked(value, row, suppress) for value in row.values]
+            yield [f"{section.number}. {section.title}", label, *values]
+    for milestone in report.milestones:
+        yield [
+            f"6. {_('Milestones')}",
+            f"{milestone.metric} ({milestone.deadline:%Y-%m-%d}), {_('target')} {milestone.target}",
+            *([""] * (len(columns) - 1)),
+            milestone.actual,
+        ]
+    for line in [*report.budget.rows, report.budget.total]:
+        for heading, value in (
+            (_("Granted for the year"), line.granted),
+            (_("Costs, förbund"), line.forbund),
+            (_("Costs, own financing"), line.own),
+            (_("Invoiced"), line.invoiced),
+        ):
+            yield [
+                f"7. {_('Budget')} {report.budget.year}",
+                f"{line.category}: {heading}",
+                *([""] * (len(columns) - 1)),
+                int(value),
+            ]
+
+
+def to_csv(columns: Sequence[Report], suppress: bool) -> bytes:
+    buffer = io.StringIO()
+    # Semicolons and a byte order mark: how Excel in Sweden reads a CSV file.
+    writer = csv.writer(buffer, delimiter=";")
+    for line in rows(columns, suppress):
+        writer.writerow(["" if value is None else value for value in line])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(columns: Sequence[Report], suppress: bool, title: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = _("Status report")[:31]
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    for number, line in enumerate(rows(columns, suppress)):
+        sheet.append(["" if value is None else value for value in line])
+        if number == 0:
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 34
+    sheet.column_dimensions["B"].width = 60
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,168 @@
+"""The report's figures laid out as tables: one column per period.
+
+The tertial report has one column; the annual report has each tertial beside
+the year's total. The page, the PDF and the CSV/XLSX exports all read these
+tables, so a figure is labelled and ordered the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import Report
+
+
+@dataclass
+class Row:
+    label: Any
+    values: list[Any]
+    level: int = 0  # 1 for a breakdown of the row above
+    people: bool = True  # a count of people, which small-count masking applies to
+
+
+@dataclass
+class Section:
+    number: int
+    title: Any
+    rows: list[Row] = field(default_factory=list)
+
+
+Getter = Callable[[Report], Any]
+
+
+def _row(reports: Sequence[Report], label: Any, get: Getter, **options: Any) -> Row:
+    return Row(label, [get(report) for report in reports], **options)
+
+
+def _breakdown(
+    reports: Sequence[Report], get: Callable[[Report], list[tuple[Any, int]]], **options: Any
+) -> list[Row]:
+    """Rows for a list of (label, count) pairs, in the order of the first report."""
+    pairs = [get(report) for report in reports]
+    return [
+        Row(label, [dict(p).get(label, 0) for p in pairs], level=1, **options)
+        for label, _count in pairs[0]
+    ]
+
+
+def sections(reports: Sequence[Report]) -> list[Section]:
+    """Sections 1–5 and 8 of the status report as rows of figures, one value per report."""
+    r = reports
+    referrals = Section(1, _("Referrals"))
+    referrals.rows = [
+        _row(r, _("Referred in the period"), lambda x: x.referrals.received),
+        _row(r, _("Not relevant now"), lambda x: x.referrals.not_relevant),
+        *_breakdown(r, lambda x: x.referrals.not_relevant_by_reason),
+        _row(r, _("Actualised"), lambda x: x.referrals.actualised),
+        *_breakdown(r, _sources(r)),
+        _row(r, _("Not yet decided"), lambda x: x.referrals.waiting),
+        _row(r, _("Women"), lambda x: x.referrals.women),
+        _row(r, _("Men"), lambda x: x.referrals.men),
+        *_breakdown(r, lambda x: x.referrals.by_age),
+        _row(r, _("In need of an interpreter"), lambda x: x.referrals.interpreter),
+        _row(r, _("In SAMSYN"), lambda x: x.referrals.samsyn),
+        _row(r, _("Women"), lambda x: x.referrals.samsyn_women, level=1),
+        _row(r, _("Men"), lambda x: x.referrals.samsyn_men, level=1),
+    ]
+    fia = Section(2, _("FIA interviews"))
+    fia.rows = [Row(label, [dict(x.fia.rows)[label] for x in r]) for label, _n in r[0].fia.rows]
+    completed = [row.label for row in fia.rows].index(r[0].fia.rows[5][0])
+    fia.rows.insert(
+        completed + 1,
+        _row(
+            r, _("with an on-site interpreter"), lambda x: x.fia.completed_with_interpreter, level=1
+        ),
+    )
+    fia.rows += _breakdown(r, lambda x: x.fia.aborted_by_reason)
+    interventions = Section(3, _("Current interventions"))
+    kinds = [
+        ("af_municipality", _("In need of collaboration employment service + municipality")),
+        ("health_municipality", _("In need of collaboration health care + municipality")),
+        ("studies", _("Studying")),
+        ("work", _("Working")),
+        ("internship", _("In an internship")),
+        ("other", _("Other intervention")),
+    ]
+    interventions.rows = [
+        _row(
+            r,
+            _("Applied for sickness or activity compensation at FK"),
+            lambda x: x.interventions.fk_applications,
+        ),
+        *_breakdown(r, lambda x: x.interventions.fk_by_outcome),
+        *[_row(r, label, _kind(kind)) for kind, label in kinds],
+        _row(r, _("Ended the planning"), lambda x: x.interventions.ended_planning),
+        _row(r, _("Intervention unclear"), lambda x: x.interventions.unclear),
+        _row(
+            r,
+            _("no first meeting yet"),
+            lambda x: x.interventions.unclear_no_first_meeting,
+            level=1,
+        ),
+        _row(r, _("recently started"), lambda x: x.interventions.unclear_recently_started, level=1),
+        _row(
+            r, _("repeatedly absent"), lambda x: x.interventions.unclear_repeatedly_absent, level=1
+        ),
+    ]
+    meetings = Section(4, _("Meetings and cancellations"))
+    meetings.rows = [
+        _row(r, _("Meetings planned in the period"), lambda x: x.meetings.booked, people=False),
+        _row(r, _("Held"), lambda x: x.meetings.held, people=False),
+        _row(r, _("Cancelled or rebooked"), lambda x: x.meetings.not_held, people=False),
+        *_breakdown(r, lambda x: x.meetings.by_cause, people=False),
+        _row(r, _("Working weeks"), lambda x: x.meetings.working_weeks, people=False),
+        _row(
+            r,
+            _("Cancelled or rebooked per week"),
+            lambda x: x.meetings.not_held_per_week,
+            people=False,
+        ),
+    ]
+    bibliotherapy = Section(5, _("Bibliotherapy"))
+    bibliotherapy.rows = [
+        _row(r, _("Offered bibliotherapy"), lambda x: x.bibliotherapy.offered),
+        _row(r, _("accepted"), lambda x: x.bibliotherapy.accepted, level=1),
+        _row(r, _("started"), lambda x: x.bibliotherapy.started, level=1),
+        _row(r, _("to be rebooked"), lambda x: x.bibliotherapy.to_be_rebooked, level=1),
+        _row(r, _("completed"), lambda x: x.bibliotherapy.completed, level=1),
+        _row(r, _("Declined"), lambda x: x.bibliotherapy.declined),
+        *_breakdown(r, lambda x: x.bibliotherapy.declined_by_reason),
+        _row(
+            r, _("Not offered because of language"), lambda x: x.bibliotherapy.not_offered_language
+        ),
+        _row(r, _("Still to be offered"), lambda x: x.bibliotherapy.still_to_offer),
+    ]
+    outcome = Section(8, _("Outcome against the goal"))
+    outcome.rows = [
+        _row(r, _("Closed in the period"), lambda x: x.outcome.closed),
+        *_breakdown(r, lambda x: x.outcome.by_outcome),
+        _row(r, _("Reached work, studies or sickness compensation"), lambda x: x.outcome.reached),
+        _row(r, _("Share reaching the goal (%)"), lambda x: x.outcome.share, people=False),
+        _row(
+            r,
+            _("Share since the process started (%)"),
+            lambda x: x.outcome.share_total,
+            people=False,
+        ),
+        _row(r, _("Goal (%)"), lambda x: x.outcome.goal_percent, people=False),
+    ]
+    return [referrals, fia, interventions, meetings, bibliotherapy, outcome]
+
+
+def _kind(kind: str) -> Getter:
+    return lambda report: report.interventions.count(kind)
+
+
+def _sources(reports: Sequence[Report]) -> Callable[[Report], list[tuple[Any, int]]]:
+    """Every referring organisation of any column, so that the columns line up."""
+    names = sorted({name for report in reports for name, _n in report.referrals.by_source})
+
+    def get(report: Report) -> list[tuple[Any, int]]:
+        counts = dict(report.referrals.by_source)
+        return [(_("from %(source)s") % {"source": name}, counts.get(name, 0)) for name in names]
+
+    return get
