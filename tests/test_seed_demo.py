@@ -60,6 +60,19 @@ from referrals.models import (
     ReferralSlot,
     ReferralStatus,
 )
+from reporting.models import (
+    BudgetLine,
+    Cost,
+    CostCategory,
+    DeadlineKind,
+    Financing,
+    Metric,
+    Milestone,
+    ReportingDeadline,
+)
+from reporting.panels import deadlines_near
+from reporting.periods import Period
+from reporting.selectors import milestone_rows
 
 DEMO_PASSWORD = "klientstod-demo"
 
@@ -430,6 +443,84 @@ def test_demo_has_bibliotherapy_interventions_and_samverkan(settings) -> None:
 
 
 @pytest.mark.django_db
+def test_demo_has_milestones_budget_costs_and_a_reporting_calendar(settings) -> None:
+    settings.DEBUG = True
+    output = seed()
+    assert "milestones:" in output and "budget:" in output and "reporting calendar:" in output
+    today = timezone.localdate()
+    process = Process.objects.get()
+    assert not process.suppress_small_counts
+
+    # Four deadlines for each of the four metrics, two of them past; targets grow with time.
+    deadlines = sorted(set(Milestone.objects.values_list("deadline", flat=True)))
+    assert len(deadlines) == 4
+    assert deadlines[1] < today <= deadlines[2]
+    for metric in Metric.values:
+        targets = list(
+            Milestone.objects.filter(metric=metric)
+            .order_by("deadline")
+            .values_list("target", flat=True)
+        )
+        assert len(targets) == 4, metric
+        assert targets == sorted(targets) and targets[0] >= 1, metric
+    started = dict(
+        Milestone.objects.filter(metric=Metric.STARTED).values_list("deadline", "target")
+    )
+    goal = dict(
+        Milestone.objects.filter(metric=Metric.CLOSED_TO_GOAL).values_list("deadline", "target")
+    )
+    for deadline in deadlines:
+        assert 0.2 * started[deadline] <= goal[deadline] <= 0.45 * started[deadline] + 1
+    rows = milestone_rows(process, Period(process.starts_on, today))
+    past = [row for row in rows if row.deadline < today]
+    assert len(past) == 8
+    assert any(row.met for row in past) and not all(row.met for row in past)
+
+    # The budget of last, this and next year; this year's like the process plan's.
+    for year in (today.year - 1, today.year, today.year + 1):
+        assert BudgetLine.objects.filter(year=year).count() == len(CostCategory.values)
+    granted = dict(BudgetLine.objects.filter(year=today.year).values_list("category", "granted"))
+    assert 550_000 <= granted[CostCategory.COORDINATOR] <= 700_000
+    assert granted[CostCategory.BIBLIOTHERAPIST] < granted[CostCategory.COORDINATOR] / 3
+    last_year = BudgetLine.objects.filter(year=today.year - 1, category=CostCategory.COORDINATOR)
+    assert last_year.get().granted < granted[CostCategory.COORDINATOR]
+
+    # Costs of each past tertial; all but the latest invoiced, the interpreters never.
+    costs = Cost.objects.all()
+    assert costs.exists()
+    assert not costs.filter(period_end__gte=today).exists()
+    assert (
+        costs.filter(period_start__year=today.year - 1).values("period_start").distinct().count()
+        == 3
+    )
+    latest = costs.order_by("-period_end").values_list("period_end", flat=True).first()
+    forbund = costs.filter(financing=Financing.FORBUND)
+    assert not forbund.filter(period_end=latest, invoiced_on__isnull=False).exists()
+    assert forbund.filter(period_end=latest, invoiced_on__isnull=True).exists()
+    assert not forbund.filter(period_end__lt=latest, invoiced_on__isnull=True).exists()
+    for cost in costs.filter(invoiced_on__isnull=False):
+        assert cost.period_end < cost.invoiced_on < today
+    interpreter = costs.filter(category=CostCategory.OTHER, financing=Financing.OWN)
+    assert interpreter.exists() and not interpreter.filter(invoiced_on__isnull=False).exists()
+    assert costs.filter(category=CostCategory.EDUCATION).exists()
+
+    # The reporting calendar: done in the past but for one overdue report, and one date
+    # within the coming 30 days; Min dag shows both.
+    calendar = ReportingDeadline.objects.filter(process=process)
+    assert set(calendar.values_list("kind", flat=True)) == set(DeadlineKind.values)
+    overdue = [d for d in calendar if d.is_overdue]
+    assert len(overdue) == 1 and overdue[0].kind == DeadlineKind.TERTIAL_REPORT
+    assert calendar.filter(due_on__lt=today, done_on__isnull=False).count() >= 5
+    soon = calendar.filter(
+        done_on__isnull=True, due_on__gte=today, due_on__lte=today + datetime.timedelta(days=30)
+    )
+    assert soon.exists()
+    assert not calendar.filter(done_on__gt=today).exists()
+    near = deadlines_near(User.objects.get(role=Role.COORDINATOR))
+    assert overdue[0] in near and soon.first() in near
+
+
+@pytest.mark.django_db
 def test_second_run_changes_nothing(settings) -> None:
     settings.DEBUG = True
     seed()
@@ -448,6 +539,10 @@ def test_second_run_changes_nothing(settings) -> None:
         BibliotherapyOffer,
         Intervention,
         CollaborationContact,
+        Milestone,
+        BudgetLine,
+        Cost,
+        ReportingDeadline,
     )
     counts = [model.objects.count() for model in models]
     output = seed()

@@ -20,6 +20,13 @@ interventions with the outcomes of the applications to Försäkringskassan, and
 the contacts of the plan for samverkan. Min dag has self-assessments and a
 six-month follow-up due.
 
+The reporting follows the process plan too: milestones for the four metrics,
+set around what the demo's cases and offers reach so that some are met and
+some are not; the budget for last, this and next year with the costs of each
+past tertial (the latest not yet invoiced); and the reporting calendar of
+tertial reports, annual report, process plans and board meetings, with one
+report overdue and a process plan due within a month for Min dag.
+
 The demo is laid out around today's date, so that the coordinator's start
 page has meetings today, meetings awaiting an outcome and meetings in the
 coming week whenever it is run. The random choices come from one seeded
@@ -105,6 +112,18 @@ from referrals.models import (
     ReferralSlot,
     ReferralStatus,
 )
+from reporting.models import (
+    BudgetLine,
+    Cost,
+    CostCategory,
+    DeadlineKind,
+    Financing,
+    Metric,
+    Milestone,
+    ReportingDeadline,
+)
+from reporting.periods import TERTIALS, tertials_of
+from reporting.selectors import metric_counts
 
 DEMO_PASSWORD = "klientstod-demo"
 COORDINATOR_USERNAME = "samordnare"
@@ -886,6 +905,53 @@ FK_NOTES: dict[str, str] = {
     "räcker. Läkarintyget kompletteras.",
 }
 
+# -- reporting ---------------------------------------------------------------
+
+#: Granted per category, by year relative to this one; like the process plan's budget
+#: table, each year a little more for the personnel.
+BUDGET: dict[int, dict[str, int]] = {
+    -1: {
+        CostCategory.COORDINATOR: 603_000,
+        CostCategory.BIBLIOTHERAPIST: 151_000,
+        CostCategory.EDUCATION: 15_000,
+        CostCategory.OTHER: 5_000,
+    },
+    0: {
+        CostCategory.COORDINATOR: 620_000,
+        CostCategory.BIBLIOTHERAPIST: 155_000,
+        CostCategory.EDUCATION: 15_000,
+        CostCategory.OTHER: 5_000,
+    },
+    1: {
+        CostCategory.COORDINATOR: 638_000,
+        CostCategory.BIBLIOTHERAPIST: 159_000,
+        CostCategory.EDUCATION: 15_000,
+        CostCategory.OTHER: 5_000,
+    },
+}
+PERSONNEL: list[tuple[str, str]] = [
+    (CostCategory.COORDINATOR, "Klientsamordnare 100 % tjänst"),
+    (CostCategory.BIBLIOTHERAPIST, "Biblioterapeut 25 % tjänst"),
+]
+INTERPRETER_COST = "Tolk vid samtal med klienter (egen finansiering)"
+#: The smaller costs of each tertial, by its number: category, description, amount range.
+SMALL_COSTS: dict[int, tuple[str, str, int, int]] = {
+    1: (
+        CostCategory.OTHER,
+        "Visitkort, kontors- och förbrukningsmaterial, IT och telefon",
+        600,
+        1_400,
+    ),
+    2: (CostCategory.EDUCATION, "Processarbetsutbildning för samordnaren", 8_000, 12_000),
+    3: (CostCategory.OTHER, "Tjänsteresor till samverkansparterna", 900, 2_200),
+}
+#: Days from a tertial's end to its report, and from the report to the board meeting.
+REPORT_AFTER = datetime.timedelta(days=14)
+BOARD_AFTER = datetime.timedelta(days=21)
+#: Days from today to the updated process plan the förbund has asked for.
+PLAN_DUE_IN = datetime.timedelta(days=16)
+BOARD = "Styrelsemöte i Samordningsförbundet NNV Skåne"
+
 
 def ascii_slug(text: str) -> str:
     """'Lars-Göran' -> 'larsgoran', for fictional e-mail addresses."""
@@ -903,6 +969,38 @@ def previous_weekday(day: datetime.date) -> datetime.date:
     while day.weekday() >= 5:
         day -= datetime.timedelta(days=1)
     return day
+
+
+def weekday_on_or_after(day: datetime.date, weekday: int) -> datetime.date:
+    return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def board_day(day: datetime.date) -> datetime.date:
+    """The first Tuesday from ``day`` outside July and the Christmas and New Year weeks."""
+    day = weekday_on_or_after(day, 1)
+    while day.month == 7 or (day.month, day.day) >= (12, 21) or (day.month, day.day) <= (1, 6):
+        day += datetime.timedelta(days=7)
+    return day
+
+
+def end_of_february(year: int) -> datetime.date:
+    return datetime.date(year, 3, 1) - datetime.timedelta(days=1)
+
+
+def milestone_deadlines(today: datetime.date) -> list[datetime.date]:
+    """The two half-year ends before today, the next one, and the end of February after it.
+
+    In the second half of the year: the end of last year, the end of June, the end of
+    this year and the end of next February, like the process plan's milestones.
+    """
+    ends = [
+        datetime.date(year, month, day)
+        for year in (today.year - 1, today.year)
+        for month, day in ((6, 30), (12, 31))
+    ]
+    past = [day for day in ends if day < today][-2:]
+    coming = next(day for day in ends if day >= today)
+    return [*past, coming, end_of_february(coming.year + 1)]
 
 
 #: A case closed this recently still shows its closure self-assessment on Min dag.
@@ -2867,6 +2965,243 @@ class DemoBuilder:
             "consents_added": self.consents_added,
         }
 
+    # -- reporting: milestones, budget and costs, the reporting calendar -----
+
+    def build_milestones(self, process: Process) -> dict[str, Any]:
+        """Targets set around what the demo's cases and offers actually reach.
+
+        Of the two past deadlines, the first was met for the started cases and the second
+        missed by two; bibliotherapy missed both. The next deadline is within reach for
+        the started cases and bibliotherapy (the dashboard's projection reaches it), not
+        for the closures to the goal; the last one asks for more than the projection.
+        """
+        today = self.today
+        d1, d2, d3, d4 = deadlines = milestone_deadlines(today)
+        # The dashboard projects the increase since the end of the month three months back.
+        back = months_after(today.replace(day=1), -2) - datetime.timedelta(days=1)
+        counts = metric_counts(process, sorted({d1, d2, back, today}))
+
+        def projected(metric: str, day: datetime.date) -> int:
+            now = counts[(metric, today)]
+            per_month = (now - counts[(metric, back)]) / 3
+            return round(now + per_month * max((day - today).days / 30.44, 0))
+
+        started = Metric.STARTED
+        s1 = max(1, counts[(started, d1)] - 1)
+        s2 = counts[(started, d2)] + 2
+        s3 = max(s2 + 1, projected(started, d3))
+        s4 = max(s3 + 2, projected(started, d4) + 2)
+
+        share = process.outcome_goal_percent / 100
+        goal = Metric.CLOSED_TO_GOAL
+        g1 = max(1, round(share * s1))
+        g2 = max(g1, round(share * s2))
+        g3 = max(g2, round(share * s3), projected(goal, d3) + 1)
+        g4 = max(g3 + 1, round(share * s4))
+
+        begun = Metric.BIBLIOTHERAPY_STARTED
+        b1 = counts[(begun, d1)] + 2
+        b2 = max(b1 + 1, counts[(begun, d2)] + 2)
+        b3 = max(b2, projected(begun, d3))
+        b4 = b3 + 2
+        targets = {
+            started: [s1, s2, s3, s4],
+            goal: [g1, g2, g3, g4],
+            begun: [b1, b2, b3, b4],
+            Metric.BIBLIOTHERAPY_COMPLETED: [max(1, b - 1) for b in (b1, b2, b3, b4)],
+        }
+        Milestone.objects.bulk_create(
+            Milestone(process=process, metric=metric, target=target, deadline=deadline)
+            for metric, row in targets.items()
+            for deadline, target in zip(deadlines, row, strict=True)
+        )
+        past = [
+            (metric, deadline, target)
+            for metric, row in targets.items()
+            for deadline, target in zip(deadlines, row, strict=True)
+            if deadline < today
+        ]
+        return {
+            "milestones": sum(len(row) for row in targets.values()),
+            "milestone_deadlines": deadlines,
+            "milestones_past": len(past),
+            "milestones_met": sum(counts[(m, day)] >= target for m, day, target in past),
+        }
+
+    def build_budget(self, process: Process) -> dict[str, Any]:
+        """Budget lines for last, this and next year, and the costs of the past tertials.
+
+        The förbund's share of every tertial but the latest has been invoiced; the
+        interpreters are paid by the municipality and never invoiced.
+        """
+        year = self.today.year
+        BudgetLine.objects.bulk_create(
+            BudgetLine(process=process, year=year + offset, category=category, granted=granted)
+            for offset, lines in BUDGET.items()
+            for category, granted in lines.items()
+        )
+        tertials = [
+            (period, number)
+            for offset in (-1, 0)
+            for number, period in zip(TERTIALS, tertials_of(year + offset), strict=True)
+            if period.end < self.today
+        ]
+        costs: list[Cost] = []
+        for index, (period, number) in enumerate(tertials):
+            # Seeded by the tertial, so a tertial's costs are the same whenever the demo runs.
+            rng = random.Random(period.start.toordinal())
+            latest = index == len(tertials) - 1
+            invoiced_on = (
+                None
+                if latest
+                else next_weekday(period.end + datetime.timedelta(days=rng.randint(18, 30)))
+            )
+            granted = BUDGET[period.end.year - year]
+            rows: list[tuple[str, str, int, str]] = [
+                (
+                    category,
+                    description,
+                    round(granted[category] / 3 * rng.uniform(0.95, 1.02)),
+                    Financing.FORBUND,
+                )
+                for category, description in PERSONNEL
+            ]
+            rows.append(
+                (
+                    CostCategory.OTHER,
+                    INTERPRETER_COST,
+                    10 * rng.randint(600, 1_400),
+                    Financing.OWN,
+                )
+            )
+            category, description, low, high = SMALL_COSTS[number]
+            rows.append((category, description, rng.randint(low, high), Financing.FORBUND))
+            costs += [
+                Cost(
+                    process=process,
+                    period_start=period.start,
+                    period_end=period.end,
+                    category=category,
+                    description=description,
+                    amount=amount,
+                    financing=financing,
+                    invoiced_on=invoiced_on if financing == Financing.FORBUND else None,
+                )
+                for category, description, amount, financing in rows
+            ]
+        Cost.objects.bulk_create(costs)
+        return {
+            "budget_lines": sum(len(lines) for lines in BUDGET.values()),
+            "budget_years": (year - 1, year + 1),
+            "costs": len(costs),
+            "costs_not_invoiced": sum(
+                c.invoiced_on is None and c.financing == Financing.FORBUND for c in costs
+            ),
+        }
+
+    def build_deadlines(self, process: Process) -> dict[str, Any]:
+        """The reporting calendar of last year and this, like the process plan's.
+
+        A tertial report two weeks after each tertial, the annual report with the third,
+        a board meeting three weeks after each report, and an updated process plan each
+        year: the one the förbund has asked for now is due within the coming weeks. Every
+        past date is done except the latest tertial report, which is overdue.
+        """
+        today = self.today
+        rows: list[tuple[str, datetime.date, str]] = []
+
+        def board(after: datetime.date, what: str) -> None:
+            rows.append(
+                (
+                    DeadlineKind.BOARD_MEETING,
+                    board_day(after + BOARD_AFTER),
+                    f"{BOARD}: {what}",
+                )
+            )
+
+        for offset in (-1, 0):
+            year = today.year + offset
+            for number, period in zip(TERTIALS, tertials_of(year), strict=True):
+                if period.start > today:
+                    continue
+                due = next_weekday(period.end + REPORT_AFTER)
+                rows.append(
+                    (
+                        DeadlineKind.TERTIAL_REPORT,
+                        due,
+                        f"Tertialrapport för perioden {period.start:%Y-%m-%d} – "
+                        f"{period.end:%Y-%m-%d}",
+                    )
+                )
+                if number == 3:
+                    rows.append(
+                        (
+                            DeadlineKind.ANNUAL_REPORT,
+                            due,
+                            f"Årsrapport {year}, lämnas med tertialrapporten",
+                        )
+                    )
+                    board(due, f"tertial 3 och helåret {year} på dagordningen")
+                else:
+                    board(due, f"tertial {number} {year} på dagordningen")
+        plan_due = next_weekday(datetime.date(today.year - 1, 8, 12))
+        rows.append(
+            (
+                DeadlineKind.PROCESS_PLAN,
+                plan_due,
+                f"Uppdaterad processplan inför styrelsemötet i september {today.year - 1}",
+            )
+        )
+        board(plan_due, "den reviderade processplanen presenteras")
+        plan_due = next_weekday(today + PLAN_DUE_IN)
+        rows.append(
+            (
+                DeadlineKind.PROCESS_PLAN,
+                plan_due,
+                "Uppdaterad processplan med milstolpar och budget för nästa år",
+            )
+        )
+        board(plan_due, "den uppdaterade processplanen presenteras")
+
+        overdue = max(
+            due for kind, due, _ in rows if kind == DeadlineKind.TERTIAL_REPORT and due < today
+        )
+        deadlines = []
+        for kind, due, description in sorted(rows, key=lambda row: row[1]):
+            done_on = None
+            if due < today and not (kind == DeadlineKind.TERTIAL_REPORT and due == overdue):
+                done_on = (
+                    due
+                    if kind == DeadlineKind.BOARD_MEETING
+                    else previous_weekday(due - datetime.timedelta(days=self.rng.randint(0, 3)))
+                )
+            deadlines.append(
+                ReportingDeadline(
+                    process=process,
+                    kind=kind,
+                    due_on=due,
+                    description=description,
+                    done_on=done_on,
+                )
+            )
+        ReportingDeadline.objects.bulk_create(deadlines)
+        month = today + datetime.timedelta(days=30)
+        return {
+            "deadlines": len(deadlines),
+            "deadlines_done": sum(d.done_on is not None for d in deadlines),
+            "deadlines_overdue": sum(d.done_on is None and d.due_on < today for d in deadlines),
+            "deadlines_soon": sum(
+                d.done_on is None and today <= d.due_on <= month for d in deadlines
+            ),
+        }
+
+    def build_reporting(self, process: Process) -> dict[str, Any]:
+        return {
+            **self.build_milestones(process),
+            **self.build_budget(process),
+            **self.build_deadlines(process),
+        }
+
     # -- all of it ---------------------------------------------------------
 
     def build(self) -> dict[str, Any]:
@@ -2892,6 +3227,7 @@ class DemoBuilder:
         consents = self.build_consents(cases)
         referrals = self.build_referrals(cases, process, users)
         work = self.build_work_with_client(cases, process, users, fia_plan)
+        reporting = self.build_reporting(process)
         week = self.today + datetime.timedelta(days=7)
         local_days = [timezone.localtime(m.starts_at, self.tz).date() for m in self.meetings]
         return {
@@ -2912,6 +3248,7 @@ class DemoBuilder:
             "consents": consents + work.pop("consents_added"),
             **referrals,
             **work,
+            **reporting,
             "notes": self.notes,
         }
 
@@ -2921,7 +3258,8 @@ class Command(BaseCommand):
         "Create a fictional demo of Klientstöd Båstad: partners, the process, one user per "
         f"role (password {DEMO_PASSWORD}), clients, cases, meetings, consents, referrals, "
         "bookable times, consultations, the information page, and the work with the client: "
-        "self-assessments, FIA, bibliotherapy, interventions and samverkan. "
+        "self-assessments, FIA, bibliotherapy, interventions and samverkan; and the reporting: "
+        "milestones, budget and costs, and the reporting calendar. "
         "Only with DEBUG on; does nothing if the demo users exist."
     )
 
@@ -2983,6 +3321,14 @@ class Command(BaseCommand):
             + ", ".join(f"{n} {outcome}" for outcome, n in made["fk_outcomes"].items()),
             f"  collaboration contacts: {made['contacts']} ({made['case_contacts']} about a case)",
             f"  follow-ups due: {made['followups_due']}",
+            f"  milestones: {made['milestones']} for 4 metrics at "
+            + ", ".join(str(day) for day in made["milestone_deadlines"])
+            + f"; {made['milestones_met']} of the {made['milestones_past']} past ones met",
+            f"  budget: {made['budget_lines']} lines for {made['budget_years'][0]}–"
+            f"{made['budget_years'][1]}; costs: {made['costs']} "
+            f"({made['costs_not_invoiced']} not yet invoiced)",
+            f"  reporting calendar: {made['deadlines']} dates ({made['deadlines_done']} done, "
+            f"{made['deadlines_overdue']} overdue, {made['deadlines_soon']} due within 30 days)",
             f"Log in as {COORDINATOR_USERNAME} / {DEMO_PASSWORD} "
             f"(or {', '.join(u.username for u in USERS[1:])}; same password).",
         ]
