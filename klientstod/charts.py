@@ -67,7 +67,7 @@ def line_chart(
                 axes.plot(
                     xs,
                     ys,
-                    marker="o",
+                    marker="o" if len(xs) <= 24 else None,
                     markersize=4,
                     linewidth=2,
                     linestyle="--" if line.dashed else "-",

@@ -794,6 +794,13 @@ def milestone_tracks(process: Process, today: datetime.date) -> list[MilestoneTr
     for metric in metrics:
         actual = [(day, counts[(metric, day)]) for day in days]
         targets = [(m.deadline, m.target) for m in milestones if m.metric == metric]
+        # Leave out the long flat start: from a few months before the first count or
+        # the first deadline, whichever comes first.
+        first_count = next((i for i, (_day, n) in enumerate(actual) if n), len(actual))
+        first_deadline = next(
+            (i for i, (day, _n) in enumerate(actual) if day >= targets[0][0]), len(actual)
+        )
+        actual = actual[max(min(first_count, first_deadline) - 3, 0) :]
         coming = [(deadline, target) for deadline, target in targets if deadline >= today]
         track = MilestoneTrack(metric, Metric(metric).label, actual, targets)
         if coming:

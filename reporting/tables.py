@@ -39,12 +39,15 @@ def _row(reports: Sequence[Report], label: Any, get: Getter, **options: Any) -> 
 
 
 def _breakdown(
-    reports: Sequence[Report], get: Callable[[Report], list[tuple[Any, int]]], **options: Any
+    reports: Sequence[Report],
+    get: Callable[[Report], list[tuple[Any, int]]],
+    level: int = 1,
+    **options: Any,
 ) -> list[Row]:
     """Rows for a list of (label, count) pairs, in the order of the first report."""
     pairs = [get(report) for report in reports]
     return [
-        Row(label, [dict(p).get(label, 0) for p in pairs], level=1, **options)
+        Row(label, [dict(p).get(label, 0) for p in pairs], level=level, **options)
         for label, _count in pairs[0]
     ]
 
@@ -62,7 +65,7 @@ def sections(reports: Sequence[Report]) -> list[Section]:
         _row(r, _("Not yet decided"), lambda x: x.referrals.waiting),
         _row(r, _("Women"), lambda x: x.referrals.women),
         _row(r, _("Men"), lambda x: x.referrals.men),
-        *_breakdown(r, lambda x: x.referrals.by_age),
+        *_breakdown(r, lambda x: x.referrals.by_age, level=0),
         _row(r, _("In need of an interpreter"), lambda x: x.referrals.interpreter),
         _row(r, _("In SAMSYN"), lambda x: x.referrals.samsyn),
         _row(r, _("Women"), lambda x: x.referrals.samsyn_women, level=1),
