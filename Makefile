@@ -43,6 +43,12 @@ seed: $(VENV)/.installed ## Load the demo data into the local database
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 
+.PHONY: bench
+bench: $(VENV)/.installed ## Time the status report on PostgreSQL (throwaway data, rolled back)
+	@[ -n "$$BENCH_DATABASE_URL" ] || createdb -h 127.0.0.1 -U postgres klientstod_bench 2>/dev/null || true
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/klientstod_bench} DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/klientstod_bench} DJANGO_DEBUG=1 $(PY) manage.py bench_reports $(BENCH_ARGS)
+
 messages: $(VENV)/.installed ## Update and compile the Swedish translation
 	$(DEMO_ENV) $(PY) manage.py makemessages --locale sv --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
 	$(DEMO_ENV) $(PY) manage.py compilemessages --locale sv --ignore '.venv/*'

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import (
     Count,
     Exists,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -514,11 +515,6 @@ def metric_counts(
         return {}
     cases = real_cases(process)
     offers = BibliotherapyOffer.objects.filter(case__in=cases)
-    first_session = (
-        GroupSession.objects.filter(attended=OuterRef("pk"))
-        .order_by("held_on")
-        .values("held_on")[:1]
-    )
     queries = {
         Metric.STARTED: cases.aggregate(
             **{f"d{i}": Count("pk", filter=Q(start_date__lte=day)) for i, day in enumerate(days)}
@@ -531,7 +527,10 @@ def metric_counts(
                 for i, day in enumerate(days)
             }
         ),
-        Metric.BIBLIOTHERAPY_STARTED: offers.annotate(first=Subquery(first_session)).aggregate(
+        # The first session of each offer is found once (grouped), then counted per day.
+        Metric.BIBLIOTHERAPY_STARTED: offers.annotate(
+            first=Min("sessions_attended__held_on")
+        ).aggregate(
             **{f"d{i}": Count("pk", filter=Q(first__lte=day)) for i, day in enumerate(days)}
         ),
         Metric.BIBLIOTHERAPY_COMPLETED: offers.aggregate(
