@@ -347,6 +347,23 @@ def test_the_report_shows_figures_and_no_person(role, role_clients, process, sce
     ):
         assert heading in pdf, heading
     assert "Sida 1 /" in pdf
+    # The scenario's figures, as the PDF prints them.
+    for line in (
+        "Remitterade under perioden 4",
+        "Ej aktuella i dagsläget 1",
+        "Ännu inte beslutade 1",
+        "Pågående 1",
+        "med tolk på plats 1",
+        "Avbokade eller ombokade 5",
+        "Arbetsveckor 16",
+        "Avbokade eller ombokade per vecka 0,3",
+        "Ännu inte erbjudna 1",
+        "Avslutade under perioden 2",
+        "Andel som nått målet (%) 50",
+        "Mål (%) 30",
+    ):
+        if role == Role.EVALUATOR:
+            assert line in pdf, line
 
 
 @pytest.mark.django_db
@@ -555,3 +572,28 @@ def test_the_coordinator_keeps_milestones_costs_and_the_calendar(coordinator_cli
     )
     deadline.refresh_from_db()
     assert deadline.done_on == timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_pdf_and_dashboard_queries_do_not_grow_with_cases(steering_client, process, coordinator):
+    Milestone.objects.create(process=process, metric="started", target=10, deadline=D(2026, 12, 31))
+
+    def add(n):
+        for k in range(n):
+            case = CaseFactory(process=process, start_date=D(2026, 5, 2))
+            MeetingFactory(case=case, starts_at=at(D(2026, 6, 1 + k % 20), 10), status="held")
+
+    urls = [
+        report_url("reporting:report-pdf", process),
+        reverse("reporting:dashboard", args=[process.pk]),
+    ]
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert steering_client.get(url).status_code == 200
+        return len(queries)
+
+    add(5)
+    few = [count(url) for url in urls]
+    add(45)
+    assert [count(url) for url in urls] == few
