@@ -27,9 +27,10 @@ def render_pdf(template: str, context: dict[str, Any], request: HttpRequest | No
     import weasyprint  # imported here: loading Pango is slow and most requests never need it
 
     html = render_to_string(template, context, request=request)
+    # PDF/UA: a tagged PDF with its language and structure, readable by screen readers.
     return weasyprint.HTML(
         string=html, base_url="file://" + settings.STATIC_URL, url_fetcher=_static_fetcher
-    ).write_pdf()
+    ).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

@@ -197,3 +197,6 @@ LOGGING = {
 # The process's default number of concurrent clients per coordinator, from the
 # application to the samordningsförbund.
 KLIENTSTOD_DEFAULT_CAPACITY = 15
+
+# Where users report accessibility problems (the accessibility statement, DOS-lagen).
+KLIENTSTOD_ACCESSIBILITY_CONTACT = envstr("KLIENTSTOD_ACCESSIBILITY_CONTACT")

@@ -6,13 +6,14 @@ import datetime
 from collections import Counter
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -56,6 +57,18 @@ SEARCH_SESSION_KEY = "caseload_search"
 
 
 # Start pages ---------------------------------------------------------------
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement (tillgänglighetsredogörelse), public as DOS-lagen requires."""
+    return render(
+        request,
+        "klientstod/accessibility.html",
+        {
+            "contact": settings.KLIENTSTOD_ACCESSIBILITY_CONTACT
+            or _("the process owner's contact centre")
+        },
+    )
 
 
 @login_required

@@ -75,6 +75,7 @@ RULES: dict[str, Rule] = {
     "klientstod:home": Rule(
         {role: 200 for role in ALL_ROLES} | {Role.REFERRER: 302, Role.BIBLIOTHERAPIST: 302}
     ),
+    "klientstod:accessibility": Rule({role: 200 for role in ALL_ROLES}, public=True),
     "klientstod:case-close": Rule(COORDINATOR_ONLY, _case, other_process=404),
     "klientstod:case-follow-up": Rule(COORDINATOR_ONLY, _case, other_process=404),
     "klientstod:case-list": Rule(COORDINATOR_ONLY),

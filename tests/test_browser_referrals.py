@@ -44,10 +44,13 @@ def test_referral_from_sending_to_welcome_letter(live_server, browser_page):
     UserFactory(username="remittent", role=Role.REFERRER, organisation=unit.organisation, unit=unit)
     page, axe = browser_page, AccessibilityChecker()
 
-    # Anyone can read how referral works.
+    # Anyone can read how referral works, and the accessibility statement.
     page.goto(f"{live_server.url}/information/")
     page.get_by_role("heading", name="Klientstöd Båstad").wait_for()
     axe.check(page, "information")
+    page.get_by_role("link", name="Tillgänglighet").click()
+    page.get_by_role("heading", name="Tillgänglighetsredogörelse för Klientstöd").wait_for()
+    axe.check(page, "tillganglighet")
 
     # The referrer sends a remiss.
     log_in(page, live_server, "remittent", axe)
