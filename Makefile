@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO_ENV := DJANGO_DEBUG=1
 
 .DEFAULT_GOAL := help
-.PHONY: help run test pytest lint format seed messages clean
+.PHONY: help run test pytest lint format seed messages clean backup restore
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,13 @@ bench: $(VENV)/.installed ## Time the status report on PostgreSQL (throwaway dat
 	@[ -n "$$BENCH_DATABASE_URL" ] || createdb -h 127.0.0.1 -U postgres klientstod_bench 2>/dev/null || true
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/klientstod_bench} DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/klientstod_bench} DJANGO_DEBUG=1 $(PY) manage.py bench_reports $(BENCH_ARGS)
+
+backup: ## Dump the PostgreSQL database in DATABASE_URL to backups/ (pg_dump, custom format)
+	scripts/backup.sh $(BACKUP_DIR)
+
+restore: ## Restore FILE=backups/….dump into the PostgreSQL database in DATABASE_URL
+	@[ -n "$(FILE)" ] || { echo "Give the dump: make restore FILE=backups/klientstod-….dump"; exit 2; }
+	scripts/restore.sh "$(FILE)"
 
 messages: $(VENV)/.installed ## Update and compile the Swedish translation
 	$(DEMO_ENV) $(PY) manage.py makemessages --locale sv --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
