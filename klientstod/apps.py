@@ -7,4 +7,9 @@ class KlientstodConfig(AppConfig):
     verbose_name = _("Klientstöd")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import checks, timeline  # noqa: F401  (registers checks and timeline providers)
+        from .middleware import session_started
+
+        user_logged_in.connect(session_started, dispatch_uid="klientstod-session-started")

@@ -6,9 +6,12 @@ browser is set up in English. Here the language is Swedish unless the user
 picked another in the footer (the language cookie).
 """
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -26,3 +29,41 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def session_started(sender: object, request: HttpRequest, user: object, **kwargs: object) -> None:
+    """Stamp a new login's session, so that the limits count from the login itself.
+
+    Connected to ``user_logged_in`` in the app config: the stamp goes into the session
+    that the login is saving anyway, instead of costing a write on the first page.
+    """
+    now = int(time.time())
+    request.session["ks_started"] = now
+    request.session["ks_seen"] = now
+
+
+class SessionLimitsMiddleware:
+    """Log out after SESSION_IDLE_SECONDS without a request and after SESSION_COOKIE_AGE in all.
+
+    The last-seen time is written at most once a minute, so that a busy user does not
+    cost a session write on every request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            started = session.setdefault("ks_started", now)
+            seen = session.get("ks_seen", now)
+            if now - seen > settings.SESSION_IDLE_SECONDS or (
+                now - started > settings.SESSION_COOKIE_AGE
+            ):
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+            if now - seen >= 60 or "ks_seen" not in session:
+                session["ks_seen"] = now
+        return self.get_response(request)

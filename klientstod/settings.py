@@ -5,6 +5,7 @@ through the small typed helpers below; they fail loudly on a value they
 cannot read. Without DATABASE_URL the app runs on a local SQLite file.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_htmx",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -88,7 +90,26 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "klientstod.middleware.SessionLimitsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username or address before the password
+    # is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Lockout after repeated failed logins, by username and address together, for a while.
+AXES_FAILURE_LIMIT = envint("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 0)
 
 ROOT_URLCONF = "klientstod.urls"
 WSGI_APPLICATION = "klientstod.wsgi.application"
@@ -161,8 +182,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MESSAGE_TAGS = {40: "danger"}
 
-# Sessions end when the browser closes and after 12 hours at most; a person's
-# record should not stay open on an unattended screen.
+# Sessions end after 30 minutes without a request, after 12 hours whatever
+# happens, and when the browser closes: a person's record must not stay open on an
+# unattended screen (klientstod.middleware.SessionLimitsMiddleware).
+SESSION_IDLE_SECONDS = envint("DJANGO_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = envint("DJANGO_SESSION_COOKIE_AGE", 12 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -173,10 +196,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 if not DEBUG:
+    # Production serves HTTPS only (behind a proxy that sets X-Forwarded-Proto).
+    # docker-compose on plain http://localhost turns these off in its environment.
     SESSION_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = envbool("DJANGO_SECURE_COOKIES", True)
-    SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", False)
-    SECURE_HSTS_SECONDS = envint("DJANGO_SECURE_HSTS_SECONDS", 0)
+    SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = envint("DJANGO_SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = envbool("DJANGO_SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Application logs carry no personal data: request paths hold only ids, and

@@ -16,3 +16,6 @@ WHITENOISE_AUTOREFRESH = True
 # No persistent connections: the live server's threads must not keep the test
 # database open when it is dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# The test client speaks plain HTTP; production redirects to HTTPS.
+SECURE_SSL_REDIRECT = False

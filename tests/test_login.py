@@ -1,0 +1,100 @@
+"""Logging in: lockout after failures, sessions that end, and production settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from .factories import PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_the_coordinator_logs_in_and_lands_on_min_dag(client, coordinator):
+    response = client.post(
+        reverse("login"), {"username": coordinator.username, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("klientstod:home")
+    assert "Min dag" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_repeated_failures_lock_the_username_from_that_address(client, coordinator):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": coordinator.username, "password": "wrong"})
+    response = client.post(
+        reverse("login"), {"username": coordinator.username, "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    assert "För många misslyckade försök" in response.content.decode()
+    # Another address is not locked out by someone else's attempts.
+    other = client.__class__(REMOTE_ADDR="10.0.0.9")
+    response = other.post(
+        reverse("login"), {"username": coordinator.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def age_session(http, *, idle: int = 0, started: int = 0) -> None:
+    session = http.session
+    now = int(time.time())
+    session["ks_seen"] = now - idle
+    session["ks_started"] = now - started
+    session.save()
+
+
+@pytest.mark.django_db
+def test_a_session_ends_after_thirty_idle_minutes(coordinator_client):
+    age_session(coordinator_client, idle=29 * 60)
+    assert coordinator_client.get("/").status_code == 200
+    age_session(coordinator_client, idle=31 * 60)
+    response = coordinator_client.get("/cases/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert coordinator_client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_session_ends_after_twelve_hours_even_when_used(coordinator_client):
+    age_session(coordinator_client, started=12 * 60 * 60 + 10)
+    response = coordinator_client.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_passwords_are_at_least_twelve_characters(admin_client_):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password("kort-lösen1")
+    validate_password("ett-långt-lösenord-2026")
+
+
+def test_the_deploy_check_passes_with_production_settings(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="klientstod.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="k" * 20 + "a-long-random-production-key-8f2c91d7e4b6a053",
+        DJANGO_ALLOWED_HOSTS="klientstod.example.se",
+        DATABASE_URL=f"sqlite:///{tmp_path}/deploy.sqlite3",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
