@@ -9,6 +9,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -58,10 +59,45 @@ def add_form_errors(form: forms.BaseForm, error: ValidationError) -> None:
 def _untagged_helper() -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
+    helper.render_hidden_fields = True
     return helper
 
 
-class ClientForm(forms.ModelForm):
+class VersionedForm(forms.ModelForm):
+    """An edit form that refuses to overwrite a change someone else saved meanwhile."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def save_unless_changed(self) -> bool:
+        """Save, or say on the form that the record changed since it was opened."""
+        model = type(self.instance)
+        with transaction.atomic():
+            current = (
+                model._default_manager.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current != self.cleaned_data.get("version"):
+                self.add_error(
+                    None,
+                    _(
+                        "Someone else saved changes to this record after you opened it. Your "
+                        "changes have not been saved: they are still in the form. Open the "
+                        "record again in a new tab to see the other changes, then save yours."
+                    ),
+                )
+                return False
+            self.instance.version = (current or 0) + 1
+            self.save()
+            return True
+
+
+class ClientForm(VersionedForm):
     """The client's own data. Gender defaults to the one the personnummer gives."""
 
     personnummer = forms.CharField(
@@ -239,7 +275,7 @@ class CaseOpenForm(forms.ModelForm):
         return start
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(VersionedForm):
     """Editing an open case: who coordinates it and from when. Closing has its own form."""
 
     class Meta:

@@ -283,6 +283,8 @@ class Client(models.Model):
         default=False,
         help_text=_("Followed in SAMSYN, the employment service's and social services' forum."),
     )
+    #: Raised on every edit, so that of two people editing at once the second is told.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -374,6 +376,8 @@ class Case(models.Model):
     )
     followup_done_on = models.DateField(_("follow-up done on"), null=True, blank=True)
     followup_result = models.TextField(_("follow-up result"), blank=True)
+    #: Raised on every edit, so that of two people editing at once the second is told.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -218,6 +218,7 @@ LOGGING = {
         # WeasyPrint reports every SVG property it skips in the charts; only errors matter.
         "weasyprint": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "fontTools": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

@@ -243,6 +243,12 @@ class CaseUpdateView(CoreUpdateView):
     def get_queryset(self) -> Any:
         return super().get_queryset().with_related()
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        if not form.save_unless_changed():
+            return self.form_invalid(form)
+        messages.success(self.request, str(self.success_message))
+        return redirect(form.instance)
+
 
 @role_required(*COORDINATOR)
 def case_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -353,8 +359,7 @@ class ClientDetailView(ScopedMixin, DetailView):
 def client_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
     form = ClientForm(request.POST or None, instance=client, user=request.user, prefix="client")
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and form.save_unless_changed():
         messages.success(request, _("The client's details were saved."))
         return redirect(client)
     return render(request, "klientstod/client_form.html", {"client_form": form, "client": client})

@@ -1,5 +1,7 @@
 """Registering and editing clients: personnummer rules, and nothing typed is lost."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -182,6 +184,7 @@ def test_editing_a_client_saves_the_change(coordinator_client, case):
             "client-gender": "woman",
             "client-income_source": "other_public",
             "client-education_level": "unknown",
+            "client-version": client.version,
         },
     )
     assert response.status_code == 302
@@ -213,3 +216,48 @@ def test_client_name_with_markup_shows_as_text(coordinator_client, process):
     body = coordinator_client.get(case.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+@pytest.mark.django_db
+def test_the_second_of_two_simultaneous_edits_is_refused_and_keeps_its_input(coordinator, case):
+    from django.test import Client as HttpClient
+
+    first, second = HttpClient(), HttpClient()
+    first.force_login(coordinator)
+    second.force_login(coordinator)
+    url = reverse("klientstod:client-update", args=[case.client_id])
+    opened = first.get(url).context["client_form"]["version"].value()
+    assert second.get(url).context["client_form"]["version"].value() == opened
+
+    def data(last_name):
+        return {
+            "client-personnummer": case.client.personnummer,
+            "client-first_name": case.client.first_name,
+            "client-last_name": last_name,
+            "client-income_source": "unknown",
+            "client-education_level": "unknown",
+            "client-version": opened,
+        }
+
+    assert first.post(url, data("Först")).status_code == 302
+    response = second.post(url, data("Sist"))
+    assert response.status_code == 200
+    assert response.context["client_form"].non_field_errors()
+    assert 'value="Sist"' in response.content.decode()
+    case.client.refresh_from_db()
+    assert (case.client.last_name, case.client.version) == ("Först", 2)
+
+
+@pytest.mark.django_db
+def test_two_people_editing_a_case_do_not_overwrite_each_other(coordinator_client, case):
+    url = reverse("klientstod:case-update", args=[case.pk])
+    version = coordinator_client.get(url).context["form"]["version"].value()
+    new_start = (case.start_date - datetime.timedelta(days=1)).isoformat()
+    ok = coordinator_client.post(url, {"start_date": new_start, "version": version})
+    assert ok.status_code == 302
+    stale = coordinator_client.post(
+        url, {"start_date": case.start_date.isoformat(), "version": version}
+    )
+    assert stale.status_code == 200 and stale.context["form"].non_field_errors()
+    case.refresh_from_db()
+    assert case.start_date.isoformat() == new_start
