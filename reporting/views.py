@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -231,6 +231,8 @@ def plan(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     }
     if request.method == "POST":
         name = request.POST.get("save", "")
+        if name not in forms:
+            return HttpResponseBadRequest(_("Choose what to add."))
         if name in forms:
             form = PLAN_FORMS[name](
                 request.POST, prefix=name, instance=PLAN_MODELS[name](process=process)

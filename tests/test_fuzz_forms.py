@@ -1,0 +1,106 @@
+"""Every form, posted with arbitrary text, numbers and dates: never a server error.
+
+Hypothesis fills each form's fields (read from the page itself) with anything a
+person could type or paste. A refusal must come back as the form with its
+errors; nothing may raise.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from klientstod.models import Role
+
+from .factories import MeetingFactory, ReferralFactory, SlotFactory, work_with_client
+
+FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
+SKIP = {"csrfmiddlewaretoken", "language", "next"}
+
+anything = st.one_of(
+    st.text(max_size=60),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
+    st.integers(min_value=-(10**12), max_value=10**12).map(str),
+    st.dates().map(lambda day: day.isoformat()),
+    st.datetimes().map(lambda moment: moment.strftime("%Y-%m-%dT%H:%M")),
+    st.sampled_from(["", " ", "0", "on", "true", "1e309", "NaN", "<script>", "'; --", "\x00"]),
+)
+
+
+def form_pages(objects: dict[str, Any]) -> list[tuple[str, str]]:
+    case, referral = objects["case"], objects["referral"]
+    return [
+        (Role.COORDINATOR, reverse("klientstod:client-create")),
+        (Role.COORDINATOR, reverse("klientstod:client-update", args=[case.client_id])),
+        (Role.COORDINATOR, reverse("klientstod:case-update", args=[case.pk])),
+        (Role.COORDINATOR, reverse("klientstod:case-close", args=[case.pk])),
+        (Role.COORDINATOR, reverse("klientstod:meeting-create", args=[case.pk])),
+        (Role.COORDINATOR, reverse("klientstod:meeting-outcome", args=[objects["meeting"].pk])),
+        (Role.COORDINATOR, reverse("klientstod:consent-create", args=[case.client_id])),
+        (Role.REFERRER, reverse("referrals:referral-create")),
+        (Role.COORDINATOR, reverse("referrals:referral-paper-create")),
+        (Role.COORDINATOR, reverse("referrals:referral-actualise", args=[referral.pk])),
+        (Role.COORDINATOR, reverse("referrals:referral-decline", args=[referral.pk])),
+        (Role.COORDINATOR, reverse("referrals:slot-list")),
+        (Role.REFERRER, reverse("referrals:consultation-create")),
+        (Role.COORDINATOR, reverse("interventions:fia", args=[case.pk])),
+        (Role.COORDINATOR, reverse("interventions:fia-edit", args=[case.pk])),
+        (Role.COORDINATOR, reverse("interventions:assessment-create", args=[case.pk])),
+        (Role.COORDINATOR, reverse("interventions:offer-create", args=[case.pk])),
+        (Role.COORDINATOR, reverse("interventions:intervention-create", args=[case.pk])),
+        (Role.COORDINATOR, reverse("interventions:group-create")),
+        (Role.COORDINATOR, reverse("interventions:group-detail", args=[objects["group"].pk])),
+        (Role.COORDINATOR, reverse("interventions:information-meeting-create")),
+        (Role.COORDINATOR, reverse("interventions:contact-create")),
+        (Role.COORDINATOR, reverse("reporting:plan", args=[case.process_id])),
+    ]
+
+
+@pytest.fixture
+def objects(case, users, coordinator):
+    referrer = users[Role.REFERRER]
+    return {
+        "case": case,
+        "meeting": MeetingFactory(case=case),
+        "referral": ReferralFactory(
+            process=case.process, referrer=referrer, organisation=referrer.organisation
+        ),
+        "slot": SlotFactory(process=case.process, created_by=coordinator),
+        **work_with_client(case, coordinator),
+    }
+
+
+@pytest.mark.django_db
+def test_every_form_survives_arbitrary_input(role_clients, objects):
+    for role, url in form_pages(objects):
+        http = role_clients[role]
+        page = http.get(url)
+        assert page.status_code == 200, url
+        names = sorted({name for name in FIELD.findall(page.content.decode())} - SKIP)
+        assert names, f"no fields found on {url}"
+
+        def check(url: str, http: Any, names: list[str]) -> None:
+            @settings(
+                max_examples=12,
+                deadline=None,
+                database=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+            )
+            @given(st.fixed_dictionaries({name: anything for name in names}))
+            def post(data: dict[str, str]) -> None:
+                # Any exception here (a 500 in production) fails the test.
+                response = http.post(url, data)
+                assert response.status_code in (200, 302, 400), (url, response.status_code)
+                if response.status_code == 200:
+                    # Refused: the form is back, with its errors on show.
+                    html = response.content.decode()
+                    assert "invalid-feedback" in html or "alert-danger" in html, url
+
+            post()
+
+        check(url, http, names)
