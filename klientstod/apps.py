@@ -13,3 +13,7 @@ class KlientstodConfig(AppConfig):
         from .middleware import session_started
 
         user_logged_in.connect(session_started, dispatch_uid="klientstod-session-started")
+
+        from .audit import register_models
+
+        register_models()

@@ -451,3 +451,17 @@ class ConsentForm(forms.ModelForm):
         if given > timezone.localdate():
             raise ValidationError(_("A consent cannot be given in the future."))
         return given
+
+
+class AuditFilterForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("User"), queryset=User.objects.order_by("username"), required=False
+    )
+    action = forms.ChoiceField(
+        label=_("What"),
+        choices=[("", _("Reads and changes")), ("access", _("Reads")), ("change", _("Changes"))],
+        required=False,
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    client = forms.IntegerField(widget=forms.HiddenInput, required=False)

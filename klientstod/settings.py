@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "auditlog",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "klientstod.middleware.SessionLimitsMiddleware",
+    # Who did it, and from where, for every audit log entry of the request.
+    "auditlog.middleware.AuditlogMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -225,6 +228,12 @@ LOGGING = {
 # The process's default number of concurrent clients per coordinator, from the
 # application to the samordningsförbund.
 KLIENTSTOD_DEFAULT_CAPACITY = 15
+
+# The audit log (django-auditlog) keeps who changed what, with the values before and
+# after, and who read which client's record; the IP address comes from the proxy when
+# there is one.
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # Where users report accessibility problems (the accessibility statement, DOS-lagen).
 KLIENTSTOD_ACCESSIBILITY_CONTACT = envstr("KLIENTSTOD_ACCESSIBILITY_CONTACT")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from klientstod.access import AuthenticatedRequest, role_required
+from klientstod.audit import record_access
 from klientstod.forms import add_form_errors
 from klientstod.models import Case, Role, User
 from klientstod.pdf import pdf_response, render_pdf
@@ -273,6 +274,8 @@ def referral_letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if letter.meeting and letter.meeting.case.coordinator
         else letter.created_by
     )
+    if letter.referral.client is not None:
+        record_access(letter.referral.client, "letter PDF", letter)
     pdf = render_pdf(
         "referrals/letter_pdf.html",
         {

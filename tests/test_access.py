@@ -76,6 +76,7 @@ RULES: dict[str, Rule] = {
         {role: 200 for role in ALL_ROLES} | {Role.REFERRER: 302, Role.BIBLIOTHERAPIST: 302}
     ),
     "klientstod:accessibility": Rule({role: 200 for role in ALL_ROLES}, public=True),
+    "klientstod:audit-log": Rule({role: 403 for role in ALL_ROLES} | {Role.ADMIN: 200}),
     "klientstod:case-close": Rule(COORDINATOR_ONLY, _case, other_process=404),
     "klientstod:case-follow-up": Rule(COORDINATOR_ONLY, _case, other_process=404),
     "klientstod:case-list": Rule(COORDINATOR_ONLY),
