@@ -14,8 +14,32 @@ from typing import Any
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .models import Client
+
+#: The pages and documents whose reads are logged; stored untranslated, shown translated.
+PAGES = [
+    gettext_noop("case page"),
+    gettext_noop("client page"),
+    gettext_noop("client form"),
+    gettext_noop("letter PDF"),
+    gettext_noop("FIA page"),
+    gettext_noop("FIA PDF"),
+    gettext_noop("self-assessment"),
+    gettext_noop("bibliotherapy participant"),
+]
+
+
+def action_label(action: int) -> str:
+    return {
+        LogEntry.Action.CREATE: _("Created"),
+        LogEntry.Action.UPDATE: _("Changed"),
+        LogEntry.Action.DELETE: _("Deleted"),
+        LogEntry.Action.ACCESS: _("Read"),
+    }.get(action, str(action))
+
 
 #: The models holding a person's data, by app label and model name. The other
 #: apps' models are named here (not imported) so that the core imports none of them.
@@ -54,6 +78,7 @@ def register_models() -> None:
 
 def record_access(client: Client, what: str, obj: Any = None) -> None:
     """Log that the request's user read this client's data, and on which page or document."""
+    assert what in PAGES, what
     detail = {"page": what}
     if obj is not None:
         detail["object"] = f"{obj._meta.model_name}:{obj.pk}"

@@ -60,7 +60,7 @@ def test_the_admin_sees_who_has_read_a_client(admin_client_, coordinator_client,
     page = admin_client_.get(response["Location"])
     entries = list(page.context["page_obj"])
     assert entries and {e.object_pk for e in entries} == {str(case.client.pk)}
-    assert "case page" in page.content.decode()
+    assert "ärendesidan" in page.content.decode()
 
 
 @pytest.mark.django_db

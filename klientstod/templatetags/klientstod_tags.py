@@ -72,3 +72,18 @@ def small(count: Any, suppress: bool) -> Any:
     if suppress and isinstance(count, int) and 0 < count < 3:
         return "<3"
     return count
+
+
+@register.filter
+def audit_action(action: int) -> str:
+    from ..audit import action_label
+
+    return action_label(action)
+
+
+@register.filter
+def translated(text: str) -> str:
+    """A stored, untranslated label (marked with gettext_noop where it is made), translated."""
+    from django.utils.translation import gettext
+
+    return gettext(text) if text else ""
