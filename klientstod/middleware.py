@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.urls import resolve, reverse
 from django.utils import translation
 
 
@@ -66,4 +67,30 @@ class SessionLimitsMiddleware:
                 return redirect_to_login(request.get_full_path())
             if now - seen >= 60 or "ks_seen" not in session:
                 session["ks_seen"] = now
+        return self.get_response(request)
+
+
+#: Pages a user between password and second factor may still open.
+OPEN_BEFORE_SECOND_FACTOR = ("two-factor", "logout", "set_language", "accessibility")
+
+
+class TwoFactorMiddleware:
+    """Send coordinators, bibliotherapists and administrators to the second factor first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            settings.KLIENTSTOD_REQUIRE_2FA
+            and user is not None
+            and user.is_authenticated
+            and user.role in settings.KLIENTSTOD_2FA_ROLES
+            and not user.is_verified()
+            and not request.path.startswith(settings.STATIC_URL)
+        ):
+            match = request.resolver_match or resolve(request.path_info)
+            if not match.url_name or not match.url_name.startswith(OPEN_BEFORE_SECOND_FACTOR):
+                return redirect_to_login(request.get_full_path(), login_url=reverse("two-factor"))
         return self.get_response(request)

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -88,10 +90,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "klientstod.middleware.SessionLimitsMiddleware",
+    "klientstod.middleware.TwoFactorMiddleware",
     # Who did it, and from where, for every audit log entry of the request.
     "auditlog.middleware.AuditlogMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -104,6 +108,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# A second factor (TOTP, django-otp) for the roles that read clients' records. On by
+# default in production; the local demo (DJANGO_DEBUG=1) runs without it unless asked.
+KLIENTSTOD_REQUIRE_2FA = envbool("DJANGO_REQUIRE_2FA", not DEBUG)
+KLIENTSTOD_2FA_ROLES = ("coordinator", "bibliotherapist", "admin")
+OTP_TOTP_ISSUER = "Klientstöd"
 
 # Lockout after repeated failed logins, by username and address together, for a while.
 AXES_FAILURE_LIMIT = envint("DJANGO_LOGIN_FAILURE_LIMIT", 5)

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from klientstod import twofactor
+
 urlpatterns = [
     path(
         "accounts/login/",
@@ -11,6 +13,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", twofactor.verify, name="two-factor"),
+    path("accounts/two-factor/setup/", twofactor.setup, name="two-factor-setup"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("referrals.urls")),

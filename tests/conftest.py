@@ -125,3 +125,32 @@ def django_db_setup(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+def verified_device(user):
+    """The user's confirmed TOTP device, made if they have none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(monkeypatch):
+    """In the tests, ``force_login`` logs a user fully in: password and second factor.
+
+    The two-factor flow itself is tested in tests/test_login.py.
+    """
+    from django.conf import settings
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    original = HttpClient.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if user.role in settings.KLIENTSTOD_2FA_ROLES:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+            session.save()
+
+    monkeypatch.setattr(HttpClient, "force_login", force_login)

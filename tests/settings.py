@@ -19,3 +19,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 
 # The test client speaks plain HTTP; production redirects to HTTPS.
 SECURE_SSL_REDIRECT = False
+
+# The second factor is on in the tests, as in production (the demo runs without).
+KLIENTSTOD_REQUIRE_2FA = True

@@ -33,6 +33,8 @@ ALL_ROLES = [role.value for role in Role]
 COORDINATOR_ONLY = {role: 403 for role in ALL_ROLES} | {Role.COORDINATOR: 200}
 REFERRER_ONLY = {role: 403 for role in ALL_ROLES} | {Role.REFERRER: 200}
 LIBRARY = COORDINATOR_ONLY | {Role.BIBLIOTHERAPIST: 200}
+SECOND_FACTOR_ROLES_200 = {Role.COORDINATOR: 200, Role.BIBLIOTHERAPIST: 200, Role.ADMIN: 200}
+SECOND_FACTOR_ROLES_302 = {Role.COORDINATOR: 302, Role.BIBLIOTHERAPIST: 302, Role.ADMIN: 302}
 REPORT_READERS = {role: 200 for role in ALL_ROLES} | {
     Role.REFERRER: 403,
     Role.BIBLIOTHERAPIST: 403,
@@ -76,6 +78,10 @@ RULES: dict[str, Rule] = {
         {role: 200 for role in ALL_ROLES} | {Role.REFERRER: 302, Role.BIBLIOTHERAPIST: 302}
     ),
     "klientstod:accessibility": Rule({role: 200 for role in ALL_ROLES}, public=True),
+    # The second factor: roles that have an app set up are asked for the code; the
+    # others are offered to set one up.
+    "two-factor": Rule({role: 302 for role in ALL_ROLES} | SECOND_FACTOR_ROLES_200),
+    "two-factor-setup": Rule({role: 200 for role in ALL_ROLES} | SECOND_FACTOR_ROLES_302),
     "klientstod:audit-log": Rule({role: 403 for role in ALL_ROLES} | {Role.ADMIN: 200}),
     "klientstod:case-close": Rule(COORDINATOR_ONLY, _case, other_process=404),
     "klientstod:case-follow-up": Rule(COORDINATOR_ONLY, _case, other_process=404),

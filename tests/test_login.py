@@ -16,13 +16,58 @@ from .factories import PASSWORD
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def code(device) -> str:
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():06d}"
+
+
 @pytest.mark.django_db
-def test_the_coordinator_logs_in_and_lands_on_min_dag(client, coordinator):
+def test_the_coordinator_sets_up_two_factor_at_the_first_login(client, coordinator):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     response = client.post(
         reverse("login"), {"username": coordinator.username, "password": PASSWORD}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("klientstod:home")
-    assert "Min dag" in response.content.decode()
+    assert response.redirect_chain[-1][0].startswith(reverse("two-factor-setup"))
+    body = response.content.decode()
+    assert "<svg" in body and "Ställ in tvåstegsinloggning" in body
+    # Nothing else opens before the second factor.
+    closed = client.get(reverse("klientstod:case-list"))
+    assert closed.status_code == 302 and closed["Location"].startswith(reverse("two-factor"))
+    device = TOTPDevice.objects.get(user=coordinator)
+    setup = reverse("two-factor-setup") + "?next=/"
+    wrong = client.post(setup, {"token": "000000" if code(device) != "000000" else "111111"})
+    assert "token" in wrong.context["form"].errors
+    device.refresh_from_db()
+    device.throttle_reset()  # a wrong code makes the next try wait a second
+    response = client.post(setup, {"token": code(device), "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    device.refresh_from_db()
+    assert device.confirmed
+    assert "Min dag" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_with_an_app_set_up_the_code_is_asked_after_the_password(client, coordinator):
+    from .conftest import verified_device
+
+    device = verified_device(coordinator)
+    client.post(reverse("login"), {"username": coordinator.username, "password": PASSWORD})
+    assert client.get("/")["Location"].startswith(reverse("two-factor"))
+    response = client.post(reverse("two-factor"), {"token": code(device), "next": "/cases/"})
+    assert response.status_code == 302 and response["Location"] == "/cases/"
+    assert client.get("/cases/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_referrer_needs_no_second_factor(client, users):
+    referrer = users["referrer"]
+    response = client.post(
+        reverse("login"), {"username": referrer.username, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("referrals:referral-mine")
 
 
 @pytest.mark.django_db
