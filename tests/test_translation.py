@@ -81,3 +81,10 @@ def test_english_when_the_user_chooses_it():
     assert "Log in" in http.get(reverse("login")).content.decode()
     http.post(reverse("set_language"), {"language": "sv", "next": "/"})
     assert "Logga in" in http.get(reverse("login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_demo_hint_shows_only_with_debug_on(settings):
+    assert "klientstod-demo" not in Client().get(reverse("login")).content.decode()
+    settings.DEBUG = True
+    assert "klientstod-demo" in Client().get(reverse("login")).content.decode()
