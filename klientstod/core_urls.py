@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("audit/", views.audit_log, name="audit-log"),
+    path("retention/", views.retention_page, name="retention"),
     path("cases/", views.case_list, name="case-list"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<int:pk>/edit/", views.CaseUpdateView.as_view(), name="case-update"),

@@ -285,6 +285,8 @@ class Client(models.Model):
     )
     #: Raised on every edit, so that of two people editing at once the second is told.
     version = models.PositiveIntegerField(default=1, editable=False)
+    #: Set when the retention period passed and what identified the person was removed.
+    erased_on = models.DateField(_("erased (gallrad) on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

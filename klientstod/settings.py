@@ -245,5 +245,8 @@ KLIENTSTOD_DEFAULT_CAPACITY = 15
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+# Gallring: how many years after a client's last record it is erased.
+KLIENTSTOD_RETENTION_YEARS = envint("KLIENTSTOD_RETENTION_YEARS", 5)
+
 # Where users report accessibility problems (the accessibility statement, DOS-lagen).
 KLIENTSTOD_ACCESSIBILITY_CONTACT = envstr("KLIENTSTOD_ACCESSIBILITY_CONTACT")

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
@@ -578,3 +579,32 @@ def _normal(number: str) -> str:
         return personnummer.normalise(number)
     except ValidationError:
         return ""
+
+
+@role_required(Role.ADMIN)
+def retention_page(request: AuthenticatedRequest) -> HttpResponse:
+    """Gallring: first the dry run (who is due), then the erasure on confirmation."""
+    from . import retention
+
+    due = retention.clients_due()
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Tick the box to confirm the erasure."))
+            return redirect("klientstod:retention")
+        for item in due:
+            retention.client_erase(client_id=item.client_id)
+        messages.success(
+            request,
+            ngettext("%(n)d client was erased.", "%(n)d clients were erased.", len(due))
+            % {"n": len(due)},
+        )
+        return redirect("klientstod:retention")
+    return render(
+        request,
+        "klientstod/retention.html",
+        {
+            "due": due,
+            "cutoff": retention.cutoff(),
+            "years": settings.KLIENTSTOD_RETENTION_YEARS,
+        },
+    )

@@ -83,6 +83,7 @@ RULES: dict[str, Rule] = {
     "two-factor": Rule({role: 302 for role in ALL_ROLES} | SECOND_FACTOR_ROLES_200),
     "two-factor-setup": Rule({role: 200 for role in ALL_ROLES} | SECOND_FACTOR_ROLES_302),
     "klientstod:audit-log": Rule({role: 403 for role in ALL_ROLES} | {Role.ADMIN: 200}),
+    "klientstod:retention": Rule({role: 403 for role in ALL_ROLES} | {Role.ADMIN: 200}),
     "klientstod:case-close": Rule(COORDINATOR_ONLY, _case, other_process=404),
     "klientstod:case-follow-up": Rule(COORDINATOR_ONLY, _case, other_process=404),
     "klientstod:case-list": Rule(COORDINATOR_ONLY),
