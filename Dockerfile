@@ -39,6 +39,8 @@ RUN pip install --no-cache-dir . \
 # Collect and compress static files at build time. The secret key is a throwaway
 # given to this RUN line only; it is not kept in the image's environment.
 RUN DJANGO_SECRET_KEY=collectstatic-build-only-not-a-real-key DJANGO_DEBUG=0 \
+    KLIENTSTOD_PERSONNUMMER_KEYS=YnVpbGQtb25seS1ub3QtYS1yZWFsLWtleS0wMDAwMDA= \
+    KLIENTSTOD_PERSONNUMMER_INDEX_KEY=build-only-not-a-real-key \
     python manage.py collectstatic --noinput
 
 # The app user may write only to var/ (used only if DATABASE_URL is unset);

@@ -45,13 +45,13 @@ def action_label(action: int) -> str:
 #: apps' models are named here (not imported) so that the core imports none of them.
 AUDITED: dict[str, dict[str, dict[str, Any]]] = {
     "klientstod": {
-        "client": {"mask_fields": ["personnummer"]},
+        "client": {"exclude_fields": ["personnummer_encrypted"]},
         "case": {},
         "meeting": {},
         "consent": {},
     },
     "referrals": {
-        "referral": {"mask_fields": ["personnummer"]},
+        "referral": {"exclude_fields": ["personnummer_encrypted"]},
         "letter": {},
         "consultation": {},
         "consultationmessage": {},

@@ -136,6 +136,8 @@ class ClientForm(VersionedForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if self.instance.pk:
+            self.initial.setdefault("personnummer", self.instance.personnummer)
         #: Set when the personnummer belongs to a person already in the register
         #: whom this user may not see yet; the service then reuses that record.
         self.existing_client: Client | None = None
@@ -186,7 +188,7 @@ class ClientForm(VersionedForm):
 
     def clean_personnummer(self) -> str:
         normal = personnummer.normalise(self.cleaned_data["personnummer"])
-        other = Client.objects.filter(personnummer=normal).exclude(pk=self.instance.pk).first()
+        other = Client.objects.with_personnummer(normal).exclude(pk=self.instance.pk).first()
         if other is None:
             return normal
         if Client.objects.visible_to(self.user).filter(pk=other.pk).exists():
@@ -220,6 +222,9 @@ class ClientForm(VersionedForm):
         super().clean()
         cleaned = self.cleaned_data
         normal = cleaned.get("personnummer")
+        if normal and normal != (self.instance.personnummer if self.instance.pk else None):
+            # Not a model field: the property encrypts it and keeps its index.
+            self.instance.personnummer = normal
         if normal and not cleaned.get("gender"):
             cleaned["gender"] = (
                 Gender.WOMAN if personnummer.legal_gender(normal) == "F" else Gender.MAN

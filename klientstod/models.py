@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import ages, dates, personnummer
+from . import ages, crypto, dates
+from . import personnummer as pnr
 from .querysets import (
     CaseQuerySet,
     ClientQuerySet,
@@ -237,12 +238,10 @@ class EducationLevel(models.TextChoices):
 class Client(models.Model):
     """A person who is or has been followed by a client coordinator."""
 
-    personnummer = models.CharField(
-        _("personnummer"),
-        max_length=13,
-        unique=True,
-        help_text=_("Personnummer or samordningsnummer, 10 or 12 digits."),
-    )
+    # The personnummer is kept encrypted, with a keyed hash to find it by (klientstod.crypto);
+    # read and set it through the ``personnummer`` property.
+    personnummer_encrypted = models.TextField(editable=False)
+    personnummer_index = models.CharField(max_length=64, unique=True, editable=False)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
@@ -304,13 +303,22 @@ class Client(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    def save(self, *args, **kwargs) -> None:
-        self.personnummer = personnummer.normalise(self.personnummer)
-        self.birth_date = personnummer.birth_date(self.personnummer)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("klientstod:client-detail", args=[self.pk])
+
+    @property
+    def personnummer(self) -> str:
+        if "_personnummer" not in self.__dict__:
+            self.__dict__["_personnummer"] = crypto.decrypt(self.personnummer_encrypted)
+        return self.__dict__["_personnummer"]
+
+    @personnummer.setter
+    def personnummer(self, value: str) -> None:
+        normal = pnr.normalise(value)
+        self.__dict__["_personnummer"] = normal
+        self.personnummer_encrypted = crypto.encrypt(normal)
+        self.personnummer_index = crypto.index(normal)
+        self.birth_date = pnr.birth_date(normal)
 
     @property
     def full_name(self) -> str:

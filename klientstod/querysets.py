@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from . import personnummer
+from . import crypto, personnummer
 
 if TYPE_CHECKING:
     from .models import User
@@ -44,13 +44,17 @@ class ClientQuerySet(models.QuerySet):
             Exists(Case.objects.filter(client=OuterRef("pk"), process__members=user))
         )
 
+    def with_personnummer(self, number: str) -> ClientQuerySet:
+        """The client with this personnummer (any accepted form), found by its keyed hash."""
+        return self.filter(personnummer_index=crypto.index(personnummer.normalise(number)))
+
     def search(self, text: str) -> ClientQuerySet:
         """Exact personnummer (any accepted form), or every word in the first or last name."""
         text = (text or "").strip()
         if not text:
             return self
         if personnummer.is_valid(text):
-            return self.filter(personnummer=personnummer.normalise(text))
+            return self.with_personnummer(text)
         q = Q()
         for word in text.split():
             q &= Q(first_name__icontains=word) | Q(last_name__icontains=word)

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from . import ages
+from . import ages, crypto
 from .models import Case, CaseStatus, Client, Consent, Meeting
 
 
@@ -62,10 +62,12 @@ def clients_due(today: datetime.date | None = None) -> list[Due]:
             due.append(Due(client.pk, last))
     # A newer referral of the same person, not yet linked to the client, keeps them too.
     newer = set(
-        Referral.objects.filter(received_on__gte=limit).values_list("personnummer", flat=True)
+        Referral.objects.filter(received_on__gte=limit).values_list("personnummer_index", flat=True)
     )
     numbers = dict(
-        Client.objects.filter(pk__in=[d.client_id for d in due]).values_list("pk", "personnummer")
+        Client.objects.filter(pk__in=[d.client_id for d in due]).values_list(
+            "pk", "personnummer_index"
+        )
     )
     return [d for d in due if numbers[d.client_id] not in newer]
 
@@ -75,12 +77,17 @@ def client_erase(*, client_id: int, today: datetime.date | None = None) -> None:
     day = today or timezone.localdate()
     with transaction.atomic():
         client = Client.objects.select_for_update().get(pk=client_id)
-        number = client.personnummer
+        index = client.personnummer_index
+        erased = f"X{client.pk:012d}"  # not a personnummer: the record no longer has one
+        gone = {
+            "personnummer_encrypted": crypto.encrypt(erased),
+            "personnummer_index": crypto.index(erased),
+        }
         # The birth date and gender stay: the reports' age bands and gender counts of past
         # periods are made from them. Without name, number, contact or notes they no longer
         # point to a person on their own.
         Client.objects.filter(pk=client.pk).update(
-            personnummer=f"X{client.pk:012d}",
+            **gone,
             first_name="Gallrad",
             last_name=f"#{client.pk}",
             language="",
@@ -97,8 +104,8 @@ def client_erase(*, client_id: int, today: datetime.date | None = None) -> None:
         Meeting.objects.filter(case__in=cases).update(journal_note="", location="")
         Consent.objects.filter(client=client).update(note="")
         Referral = apps.get_model("referrals", "Referral")
-        Referral.objects.filter(Q(client=client) | Q(personnummer=number)).update(
-            personnummer=f"X{client.pk:012d}",
+        Referral.objects.filter(Q(client=client) | Q(personnummer_index=index)).update(
+            **gone,
             first_name="Gallrad",
             last_name=f"#{client.pk}",
             phone="",

@@ -47,7 +47,9 @@ def client_register(
     than creating a second one; the second value says whether it was reused.
     """
     with transaction.atomic():
-        existing = Client.objects.select_for_update().filter(personnummer=client.personnummer)
+        existing = Client.objects.select_for_update().filter(
+            personnummer_index=client.personnummer_index
+        )
         known = existing.first()
         if known is None:
             client.save()

@@ -56,6 +56,20 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-local-development-key-never-used-with-debug-off"
 
+# The personnummer's encryption and index keys: separate from SECRET_KEY, required in
+# production. The local demo derives throwaway keys.
+KLIENTSTOD_PERSONNUMMER_KEYS = envlist("KLIENTSTOD_PERSONNUMMER_KEYS")
+KLIENTSTOD_PERSONNUMMER_INDEX_KEY = envstr("KLIENTSTOD_PERSONNUMMER_INDEX_KEY")
+if not KLIENTSTOD_PERSONNUMMER_KEYS or not KLIENTSTOD_PERSONNUMMER_INDEX_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "KLIENTSTOD_PERSONNUMMER_KEYS and KLIENTSTOD_PERSONNUMMER_INDEX_KEY must be set: "
+            "the personnummer are stored encrypted. Make a key with: python -c 'from "
+            "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+        )
+    KLIENTSTOD_PERSONNUMMER_KEYS = ["ZGVtby1vbmx5LWtleS1sb2NhbC1kZW1vLTAwMDAwMDA="]
+    KLIENTSTOD_PERSONNUMMER_INDEX_KEY = "demo-only-personnummer-index-key"
+
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
 

@@ -517,7 +517,7 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     client = None
     if request.method == "POST":
         number = request.POST.get("personnummer", "")
-        found = Client.objects.filter(personnummer=number.strip() and _normal(number)).first()
+        found = Client.objects.with_personnummer(number).first() if _normal(number) else None
         if found is None:
             messages.error(request, _("No client has that personnummer."))
             return redirect("klientstod:audit-log")

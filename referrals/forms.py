@@ -158,7 +158,10 @@ class ReferralForm(forms.ModelForm):
             )
 
     def clean_personnummer(self) -> str:
-        return personnummer.normalise(self.cleaned_data["personnummer"])
+        normal = personnummer.normalise(self.cleaned_data["personnummer"])
+        # Not a model field: the property encrypts it and keeps its index.
+        self.instance.personnummer = normal
+        return normal
 
     def clean_consent_to_referral(self) -> bool:
         if not self.cleaned_data.get("consent_to_referral"):

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from klientstod import personnummer
+from klientstod import crypto
+from klientstod import personnummer as pnr
 from klientstod.models import Case, Client, IncomeSource, Meeting, Organisation, Process, Unit
 
 from .querysets import ConsultationQuerySet, ReferralQuerySet, SlotQuerySet
@@ -80,7 +81,9 @@ class Referral(models.Model):
     received_on = models.DateField(_("received on"), default=timezone.localdate)
 
     # The person, as the referrer describes them.
-    personnummer = models.CharField(_("personnummer"), max_length=13)
+    # Encrypted, with a keyed hash to find it by; read and set through ``personnummer``.
+    personnummer_encrypted = models.TextField(editable=False)
+    personnummer_index = models.CharField(max_length=64, editable=False)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -172,7 +175,7 @@ class Referral(models.Model):
         verbose_name_plural = _("referrals")
         indexes = [
             models.Index(fields=["process", "status", "received_on"], name="referral_inbox_idx"),
-            models.Index(fields=["personnummer"], name="referral_pnr_idx"),
+            models.Index(fields=["personnummer_index"], name="referral_pnr_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -188,12 +191,21 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return str(self.reference)
 
-    def save(self, *args, **kwargs) -> None:
-        self.personnummer = personnummer.normalise(self.personnummer)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("referrals:referral-detail", args=[self.pk])
+
+    @property
+    def personnummer(self) -> str:
+        if "_personnummer" not in self.__dict__:
+            self.__dict__["_personnummer"] = crypto.decrypt(self.personnummer_encrypted)
+        return self.__dict__["_personnummer"]
+
+    @personnummer.setter
+    def personnummer(self, value: str) -> None:
+        normal = pnr.normalise(value)
+        self.__dict__["_personnummer"] = normal
+        self.personnummer_encrypted = crypto.encrypt(normal)
+        self.personnummer_index = crypto.index(normal)
 
     @property
     def reference(self) -> str:

@@ -28,8 +28,9 @@ class ReferralQuerySet(models.QuerySet):
     def with_related(self) -> ReferralQuerySet:
         return self.select_related("process", "organisation", "unit", "referrer")
 
-    def of_person(self, normal_personnummer: str) -> ReferralQuerySet:
-        return self.filter(personnummer=normal_personnummer)
+    def of_person(self, index: str) -> ReferralQuerySet:
+        """Referrals of the person with this personnummer index (``personnummer_index``)."""
+        return self.filter(personnummer_index=index)
 
 
 class SlotQuerySet(models.QuerySet):

@@ -91,7 +91,7 @@ def _lock_open(referral: Referral) -> Referral:
 
 
 def _client_from(referral: Referral) -> Client:
-    client = Client(
+    client = Client(  # type: ignore[misc]  # personnummer is a property
         personnummer=referral.personnummer,
         first_name=referral.first_name,
         last_name=referral.last_name,
@@ -140,7 +140,7 @@ def referral_actualise(
                 code="enhanced_collaboration",
             )
         client = Client.objects.select_for_update().filter(
-            personnummer=locked.personnummer
+            personnummer_index=locked.personnummer_index
         ).first() or _client_from(locked)
         active = (
             Case.objects.filter(client=client, process=locked.process, status=CaseStatus.ACTIVE)

@@ -131,11 +131,11 @@ def _history(user: Any, referral: Referral) -> dict[str, Any]:
     """Earlier referrals of the same person, and their cases, within the user's processes."""
     return {
         "earlier_referrals": Referral.objects.visible_to(user)
-        .of_person(referral.personnummer)
+        .of_person(referral.personnummer_index)
         .exclude(pk=referral.pk)
         .select_related("organisation", "process"),
         "cases": Case.objects.visible_to(user)
-        .filter(client__personnummer=referral.personnummer)
+        .filter(client__personnummer_index=referral.personnummer_index)
         .select_related("process"),
     }
 

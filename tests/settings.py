@@ -3,6 +3,10 @@
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-any-deployment")
+os.environ.setdefault(
+    "KLIENTSTOD_PERSONNUMMER_KEYS", "dGVzdC1vbmx5LWtleS1mb3ItdGhlLXRlc3RzLTAwMDA="
+)
+os.environ.setdefault("KLIENTSTOD_PERSONNUMMER_INDEX_KEY", "test-only-personnummer-index-key")
 
 from klientstod.settings import *  # noqa: F403
 

@@ -261,3 +261,36 @@ def test_two_people_editing_a_case_do_not_overwrite_each_other(coordinator_clien
     assert stale.status_code == 200 and stale.context["form"].non_field_errors()
     case.refresh_from_db()
     assert case.start_date.isoformat() == new_start
+
+
+@pytest.mark.django_db
+def test_the_database_holds_no_personnummer_in_clear(coordinator_client, process):
+    from django.db import connection
+
+    from klientstod import crypto
+
+    data = client_post(**{"case-process": process.pk})
+    data["case-start_date"] = "2026-01-01"
+    coordinator_client.post(reverse("klientstod:client-create"), data)
+    client = Client.objects.get()
+    assert client.personnummer == "19850312-1231"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM klientstod_client")
+        row = " ".join(str(value) for value in cursor.fetchone())
+    for form in ("19850312-1231", "198503121231", "850312-1231", "8503121231"):
+        assert form not in row
+    assert client.personnummer_index == crypto.index("19850312-1231")
+    # Still found by any accepted form, through the keyed index.
+    assert Client.objects.with_personnummer("8503121231").get() == client
+    assert list(Client.objects.search("850312-1231")) == [client]
+
+
+def test_the_index_is_keyed_not_a_plain_hash(settings):
+    import hashlib
+
+    from klientstod import crypto
+
+    keyed = crypto.index("19850312-1231")
+    assert keyed != hashlib.sha256(b"19850312-1231").hexdigest()
+    settings.KLIENTSTOD_PERSONNUMMER_INDEX_KEY = "another-key"
+    assert crypto.index("19850312-1231") != keyed

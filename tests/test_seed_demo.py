@@ -184,13 +184,13 @@ def test_demo_has_referrals_times_and_consultations(settings) -> None:
     assert set(declined.values_list("not_relevant_reason", flat=True)) == set(
         NotRelevantReason.values
     )
-    client_numbers = set(Client.objects.values_list("personnummer", flat=True))
+    client_numbers = set(Client.objects.values_list("personnummer_index", flat=True))
     for referral in declined.select_related("letter"):
         assert referral.decided_on is not None and referral.decided_on < today
         assert referral.decision_note
         assert referral.letter.kind == Letter.Kind.NOT_RELEVANT
         assert referral.client_id is None and referral.case_id is None
-        assert referral.personnummer not in client_numbers
+        assert referral.personnummer_index not in client_numbers
         assert personnummer.normalise(referral.personnummer) == referral.personnummer
 
     waiting = Referral.objects.filter(status=ReferralStatus.RECEIVED)
@@ -199,17 +199,17 @@ def test_demo_has_referrals_times_and_consultations(settings) -> None:
     for referral in waiting:
         assert 1 <= (today - referral.received_on).days <= 20
         assert not Letter.objects.filter(referral=referral).exists()
-    assert not waiting.filter(personnummer__in=client_numbers).exists()
+    assert not waiting.filter(personnummer_index__in=client_numbers).exists()
 
     # Someone declined earlier and referred again: the referral page shows the history.
     twice = (
-        Referral.objects.values("personnummer")
+        Referral.objects.values("personnummer_index")
         .annotate(n=Count("pk"))
         .filter(n__gte=2)
-        .values_list("personnummer", flat=True)
+        .values_list("personnummer_index", flat=True)
     )
     assert len(twice) == 1
-    history = Referral.objects.filter(personnummer=twice[0])
+    history = Referral.objects.filter(personnummer_index=twice[0])
     assert {r.status for r in history} == {ReferralStatus.NOT_RELEVANT, ReferralStatus.RECEIVED}
 
     free = ReferralSlot.objects.free()

@@ -1163,7 +1163,7 @@ class DemoBuilder:
 
     def build_clients(self) -> list[tuple[ClientSpec, Client]]:
         rng = self.rng
-        used = set(Client.objects.values_list("personnummer", flat=True))
+        used = {c.personnummer for c in Client.objects.only("personnummer_encrypted")}
         samsyn = set(rng.sample(range(len(CLIENTS)), k=len(CLIENTS) // 3))
         made: list[tuple[ClientSpec, Client]] = []
         for index, spec in enumerate(CLIENTS):
@@ -1192,7 +1192,7 @@ class DemoBuilder:
                 if income != IncomeSource.NONE
                 else None
             )
-            client = Client(
+            client = Client(  # type: ignore[misc]  # personnummer is a property
                 personnummer=number,
                 first_name=spec.first_name,
                 last_name=spec.last_name,
@@ -1640,7 +1640,7 @@ class DemoBuilder:
             # A referrer does not write down a protected address.
             address = not client.protected_identity
             referrals.append(
-                Referral(
+                Referral(  # type: ignore[misc]  # personnummer is a property
                     process=process,
                     **self.sender(paper, referrer, coordinator),
                     received_on=self.weekday_between(
@@ -1697,7 +1697,7 @@ class DemoBuilder:
         income = rng.choices(
             [IncomeSource.ECONOMIC_ASSISTANCE, IncomeSource.OTHER_PUBLIC], weights=[4, 1]
         )[0]
-        return Referral(
+        return Referral(  # type: ignore[misc]  # personnummer is a property
             process=process,
             **self.sender(spec.paper, referrer, coordinator),
             received_on=received_on,
@@ -1740,8 +1740,8 @@ class DemoBuilder:
         Returns the referrals, the letters of the declined ones, and the waiting
         referral that holds a bookable time.
         """
-        used = set(Client.objects.values_list("personnummer", flat=True))
-        used |= set(Referral.objects.values_list("personnummer", flat=True))
+        used = {c.personnummer for c in Client.objects.only("personnummer_encrypted")}
+        used |= {r.personnummer for r in Referral.objects.only("personnummer_encrypted")}
         phone = 60
         declined: list[Referral] = []
         for index, spec in enumerate(DECLINED):
