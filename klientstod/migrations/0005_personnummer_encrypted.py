@@ -13,6 +13,15 @@ def encrypt_existing(apps, schema_editor):
         client.save(update_fields=["personnummer_encrypted", "personnummer_index"])
 
 
+def decrypt_back(apps, schema_editor):
+    from klientstod import crypto
+
+    Client = apps.get_model("klientstod", "Client")
+    for client in Client.objects.all().iterator():
+        client.personnummer = crypto.decrypt(client.personnummer_encrypted)
+        client.save(update_fields=["personnummer"])
+
+
 class Migration(migrations.Migration):
     dependencies = [("klientstod", "0004_client_erased_on")]
 
@@ -28,8 +37,7 @@ class Migration(migrations.Migration):
             name="personnummer_index",
             field=models.CharField(editable=False, max_length=64, null=True),
         ),
-        # One way only: the clear personnummer column is gone afterwards.
-        migrations.RunPython(encrypt_existing),
+        migrations.RunPython(encrypt_existing, decrypt_back),
         migrations.RemoveField(model_name="client", name="personnummer"),
         migrations.AlterField(
             model_name="client",

@@ -13,6 +13,15 @@ def encrypt_existing(apps, schema_editor):
         referral.save(update_fields=["personnummer_encrypted", "personnummer_index"])
 
 
+def decrypt_back(apps, schema_editor):
+    from klientstod import crypto
+
+    Referral = apps.get_model("referrals", "Referral")
+    for referral in Referral.objects.all().iterator():
+        referral.personnummer = crypto.decrypt(referral.personnummer_encrypted)
+        referral.save(update_fields=["personnummer"])
+
+
 class Migration(migrations.Migration):
     dependencies = [("referrals", "0001_initial")]
 
@@ -30,8 +39,7 @@ class Migration(migrations.Migration):
             field=models.CharField(default="", editable=False, max_length=64),
             preserve_default=False,
         ),
-        # One way only: the clear personnummer column is gone afterwards.
-        migrations.RunPython(encrypt_existing),
+        migrations.RunPython(encrypt_existing, decrypt_back),
         migrations.RemoveField(model_name="referral", name="personnummer"),
         migrations.AddIndex(
             model_name="referral",
