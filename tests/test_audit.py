@@ -72,3 +72,27 @@ def test_the_log_filters_by_user_and_period(admin_client_, coordinator_client, c
     assert list(by_someone.context["page_obj"]) == []
     long_ago = admin_client_.get(url, {"end": "2000-01-01"})
     assert list(long_ago.context["page_obj"]) == []
+
+
+@pytest.mark.django_db
+def test_a_download_of_personal_data_is_in_the_audit_log(coordinator_client, coordinator, case):
+    url = reverse("reporting:sus-download", args=[case.process_id]) + "?preset=year&year=2026"
+    coordinator_client.get(url, REMOTE_ADDR="10.9.8.7")
+    entry = LogEntry.objects.get(content_type__model="download")
+    assert (entry.action, entry.actor, entry.remote_addr) == (
+        LogEntry.Action.CREATE,
+        coordinator,
+        "10.9.8.7",
+    )
+
+
+@pytest.mark.django_db
+def test_a_read_costs_one_query(coordinator_client, case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    coordinator_client.get(case.get_absolute_url())  # content types cached
+    with CaptureQueriesContext(connection) as queries:
+        coordinator_client.get(case.get_absolute_url())
+    inserts = [q["sql"] for q in queries if "auditlog_logentry" in q["sql"]]
+    assert len(inserts) == 1 and inserts[0].upper().startswith("INSERT")
