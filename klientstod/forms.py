@@ -66,7 +66,9 @@ def _untagged_helper() -> FormHelper:
 class VersionedForm(forms.ModelForm):
     """An edit form that refuses to overwrite a change someone else saved meanwhile."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Text, not a number: a damaged value then fails the comparison below and the user sees
+    # the message on the form, where an error on a hidden field would stay invisible.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -82,7 +84,7 @@ class VersionedForm(forms.ModelForm):
                 .values_list("version", flat=True)
                 .first()
             )
-            if current != self.cleaned_data.get("version"):
+            if current is None or str(current) != self.cleaned_data.get("version"):
                 self.add_error(
                     None,
                     _(

@@ -264,6 +264,19 @@ def test_two_people_editing_a_case_do_not_overwrite_each_other(coordinator_clien
 
 
 @pytest.mark.django_db
+def test_a_damaged_version_field_is_refused_with_a_visible_message(coordinator_client, case):
+    url = reverse("klientstod:case-update", args=[case.pk])
+    new_start = (case.start_date - datetime.timedelta(days=1)).isoformat()
+    response = coordinator_client.post(url, {"start_date": new_start, "version": "x"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert "alert-danger" in response.content.decode()
+    assert f'value="{new_start}"' in response.content.decode()
+    case.refresh_from_db()
+    assert case.start_date.isoformat() != new_start
+
+
+@pytest.mark.django_db
 def test_the_database_holds_no_personnummer_in_clear(coordinator_client, process):
     from django.db import connection
 
