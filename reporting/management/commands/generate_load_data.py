@@ -1,0 +1,70 @@
+"""Fill the database with realistic data for load tests and benchmarks.
+
+``manage.py generate_load_data --processes 50 --clients 20000`` makes that many
+processes, each with its own organisations, and spreads the clients over them:
+one case per client in every state, referrals, about ``--meetings-per-client``
+meetings with every outcome, FIA, interventions, bibliotherapy, milestones,
+budget lines and costs. Everything goes in with bulk inserts, through the same
+builder ``bench_reports`` uses. Unlike ``bench_reports`` the data stays, so the
+command runs only with DEBUG on.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from klientstod.models import Role, User
+from reporting.management.commands.bench_reports import Builder, positive
+
+
+class Command(BaseCommand):
+    help = "Fill the database with load-test data (needs DEBUG; the data stays)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--processes", type=positive, default=50, help="Processes to make.")
+        parser.add_argument(
+            "--clients", type=positive, default=20_000, help="Clients, spread over the processes."
+        )
+        parser.add_argument(
+            "--meetings-per-client",
+            type=positive,
+            default=20,
+            help="Meetings per client, on average.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "generate_load_data writes thousands of made-up clients and runs only with "
+                "DEBUG on (DJANGO_DEBUG=1); never point it at a production database."
+            )
+        processes, clients = options["processes"], options["clients"]
+        if clients < processes:
+            raise CommandError("--clients must be at least --processes (one client per process).")
+        per_client = options["meetings_per_client"]
+        started = time.perf_counter()
+        with transaction.atomic():
+            admin = User(
+                username=f"load-admin-{uuid.uuid4().hex[:8]}",
+                role=Role.ADMIN,
+                is_staff=True,
+                is_superuser=True,
+            )
+            admin.set_unusable_password()
+            admin.save()
+            builder = Builder(admin, timezone.localdate())
+            for index in range(processes):
+                n = clients // processes + (1 if index < clients % processes else 0)
+                process = builder.build(n, n * per_client)
+                self.stdout.write(f"{process.name}: {n} clients, {n * per_client} meetings")
+        self.stdout.write(
+            f"Made {processes} processes, {clients} clients and {clients * per_client} meetings "
+            f"in {time.perf_counter() - started:.1f} s."
+        )
