@@ -72,7 +72,7 @@ def work_with_client(user: User, case: Case) -> panels.Panel | None:
             "due": services.assessments_due([case], answered, timezone.localdate()),
             "offers": BibliotherapyOffer.objects.filter(case=case).select_related("group"),
             "interventions": Intervention.objects.filter(case=case).select_related(
-                "organisation", "unit"
+                "organisation", "unit__organisation"
             ),
             "contacts": CollaborationContact.objects.filter(case=case).select_related(
                 "organisation", "unit"

@@ -99,7 +99,9 @@ def intervention_events(case: Case) -> Iterable[TimelineEvent]:
 
 @register
 def collaboration_events(case: Case) -> Iterable[TimelineEvent]:
-    contacts = CollaborationContact.objects.filter(case=case).select_related("organisation", "unit")
+    contacts = CollaborationContact.objects.filter(case=case).select_related(
+        "organisation", "unit__organisation"
+    )
     for contact in contacts:
         yield TimelineEvent(
             at=_at(contact.held_on),

@@ -471,7 +471,7 @@ def partner_overview(request: AuthenticatedRequest) -> HttpResponse:
     partners = [
         {**row, "state": states.get((row["organisation"], row["unit"]), "")} for row in rows
     ]
-    recent = contacts.select_related("organisation", "unit", "case__client")[:30]
+    recent = contacts.select_related("organisation", "unit__organisation", "case__client")[:30]
     return render(
         request,
         "interventions/partner_overview.html",

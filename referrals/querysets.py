@@ -26,7 +26,7 @@ class ReferralQuerySet(models.QuerySet):
         return self.filter(status="received")
 
     def with_related(self) -> ReferralQuerySet:
-        return self.select_related("process", "organisation", "unit", "referrer")
+        return self.select_related("process", "organisation", "unit__organisation", "referrer")
 
     def of_person(self, index: str) -> ReferralQuerySet:
         """Referrals of the person with this personnummer index (``personnummer_index``)."""

@@ -16,7 +16,9 @@ from .models import Referral
 
 @register
 def referral_events(case: Case) -> Iterable[TimelineEvent]:
-    for referral in Referral.objects.filter(case=case).select_related("organisation", "unit"):
+    for referral in Referral.objects.filter(case=case).select_related(
+        "organisation", "unit__organisation"
+    ):
         source = str(referral.unit or referral.organisation)
         yield TimelineEvent(
             at=datetime.datetime.combine(
