@@ -10,7 +10,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from klientstod import personnummer
 from klientstod.forms import DateInput, DateTimeInput, coordinator_choices
 from klientstod.models import Organisation, Process, Unit, User
+from klientstod.querysets import has_role
 
 from .models import NotRelevantReason, Referral, ReferralSlot
 
@@ -31,8 +32,24 @@ def _helper() -> FormHelper:
     return helper
 
 
-def open_processes() -> QuerySet[Process]:
-    return Process.objects.filter(ends_on__gte=timezone.localdate()).order_by("name")
+def open_processes(user: User) -> QuerySet[Process]:
+    """The open processes ``user`` may send a referral or a question to.
+
+    A referrer reaches the processes their organisation runs or takes part in as a
+    partner, and any they are a member of: on an instance that serves many
+    förbund, a caseworker sees their own area's processes, not the whole country's.
+    Anyone else reaches the processes they belong to.
+    """
+    if has_role(user, "referrer"):
+        scope = Q(members=user)
+        if user.organisation_id:
+            scope |= Q(owner_id=user.organisation_id) | Q(partners=user.organisation_id)
+        reachable = Process.objects.filter(scope)
+    else:
+        reachable = Process.objects.visible_to(user)
+    return Process.objects.filter(
+        pk__in=reachable.values("pk"), ends_on__gte=timezone.localdate()
+    ).order_by("name")
 
 
 class SlotChoiceField(forms.ModelChoiceField):
@@ -98,11 +115,19 @@ class ReferralForm(forms.ModelForm):
             "expectations": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        processes = open_processes()
+        processes = open_processes(user)
         process_field = cast(forms.ModelChoiceField, self.fields["process"])
         process_field.queryset = processes
+        # The partners the client may let us share with: those of the processes offered.
+        cast(forms.ModelMultipleChoiceField, self.fields["sharing_consents"]).queryset = (
+            Organisation.objects.filter(
+                Q(owned_processes__in=processes) | Q(partner_processes__in=processes)
+            )
+            .distinct()
+            .order_by("name")
+        )
         process_field.empty_label = None
         free = ReferralSlot.objects.free().filter(process__in=processes).select_related("process")
         cast(forms.ModelChoiceField, self.fields["slot"]).queryset = free
@@ -189,7 +214,7 @@ class PaperReferralForm(ReferralForm):
         }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         processes = Process.objects.visible_to(user)
         process_field = cast(forms.ModelChoiceField, self.fields["process"])
         process_field.queryset = processes
@@ -366,9 +391,9 @@ class ConsultationForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        processes = open_processes()
+        processes = open_processes(user)
         field = cast(forms.ModelChoiceField, self.fields["process"])
         field.queryset = processes
         field.empty_label = None

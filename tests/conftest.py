@@ -25,9 +25,13 @@ def other_process(db):
 
 @pytest.fixture
 def users(process):
-    """One user per role; everyone but the referrer and admin belongs to ``process``."""
+    """One user per role; everyone but the referrer and admin belongs to ``process``.
+
+    The referrer works at a partner of ``process``, so it is one they may refer to.
+    """
     members = {Role.COORDINATOR, Role.BIBLIOTHERAPIST, Role.STEERING, Role.EVALUATOR}
     referrer_unit = UnitFactory(organisation=OrganisationFactory(name="Arbetsförmedlingen"))
+    process.partners.add(referrer_unit.organisation)
     return {
         role: UserFactory(
             username=role,

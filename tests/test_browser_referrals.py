@@ -41,6 +41,7 @@ def test_referral_from_sending_to_welcome_letter(live_server, browser_page):
     unit = UnitFactory(
         organisation=OrganisationFactory(name="Båstads kommun"), name="Individ och familj"
     )
+    process.partners.add(unit.organisation)  # the referrer's organisation takes part
     UserFactory(username="remittent", role=Role.REFERRER, organisation=unit.organisation, unit=unit)
     page, axe = browser_page, AccessibilityChecker()
 

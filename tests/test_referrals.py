@@ -20,6 +20,7 @@ from .factories import (
     CaseFactory,
     ClientFactory,
     OrganisationFactory,
+    ProcessFactory,
     ReferralFactory,
     SlotFactory,
     UserFactory,
@@ -90,6 +91,7 @@ def actualise(referral, coordinator, **changes):
 def test_referrer_sends_a_referral_as_their_own_organisation(referrer_client_, referrer, process):
     other = OrganisationFactory(name="Försäkringskassan")
     sharing = OrganisationFactory(name="Region Skåne")
+    process.partners.add(sharing)
     response = referrer_client_.post(
         reverse("referrals:referral-create"),
         remiss(process, organisation=other.pk, sharing_consents=[sharing.pk]),
@@ -105,6 +107,33 @@ def test_referrer_sends_a_referral_as_their_own_organisation(referrer_client_, r
     assert referral.reference in confirmation
     mine = referrer_client_.get(reverse("referrals:referral-mine")).content.decode()
     assert referral.reference in mine and "Mottagen" in mine
+
+
+@pytest.mark.django_db
+def test_a_referrer_reaches_only_their_own_areas_processes(
+    referrer_client_, referrer, process, users
+):
+    """On an instance that serves many förbund, the form offers the processes the
+    referrer's organisation runs or takes part in, and refuses the others."""
+    elsewhere = ProcessFactory(name="Klientstöd Norrland")
+    elsewhere.partners.add(OrganisationFactory(name="Norrlands region"))
+    SlotFactory(process=elsewhere, location="Norrlandsrummet")
+    UserFactory(role=Role.COORDINATOR, first_name="Nordlig", processes=[elsewhere])
+    owned = ProcessFactory(name="Klientstöd Hemma", owner=referrer.organisation)
+
+    form = referrer_client_.get(reverse("referrals:referral-create")).content.decode()
+    assert process.name in form and owned.name in form
+    assert elsewhere.name not in form and "Norrlandsrummet" not in form
+    assert "Norrlands region" not in form  # nor share with its partners
+    mine = referrer_client_.get(reverse("referrals:referral-mine")).content.decode()
+    assert "Nordlig" not in mine
+    question = referrer_client_.get(reverse("referrals:consultation-create")).content.decode()
+    assert elsewhere.name not in question
+
+    response = referrer_client_.post(reverse("referrals:referral-create"), remiss(elsewhere))
+    assert response.status_code == 200
+    assert "process" in response.context["form"].errors
+    assert not Referral.objects.exists()
 
 
 @pytest.mark.django_db
