@@ -251,10 +251,8 @@ class Due:
     occasion: str
     period: int
     due_on: datetime.date
-
-    @property
-    def overdue(self) -> bool:
-        return self.due_on < timezone.localdate()
+    #: Whether the day it was due has passed (on the day the list was made).
+    overdue: bool = False
 
     @property
     def label(self) -> str:
@@ -276,18 +274,20 @@ def assessments_due(
     done = set(answered)
     started = {case_id for case_id, occasion, _period in done if occasion == Occasion.START}
     due: list[Due] = []
+
+    def add(case: Case, occasion: str, period: int, due_on: datetime.date) -> None:
+        due.append(Due(case, occasion, period, due_on, overdue=due_on < today))
+
     for case in cases:
         if case.status == CaseStatus.ACTIVE:
             if case.pk not in started:
-                due.append(Due(case, Occasion.START, 0, case.start_date))
+                add(case, Occasion.START, 0, case.start_date)
                 continue
             period = months_between(case.start_date, today + datetime.timedelta(days=7)) // 2
             if period >= 1 and (case.pk, Occasion.PERIODIC, period) not in done:
-                due.append(
-                    Due(case, Occasion.PERIODIC, period, months_after(case.start_date, 2 * period))
-                )
+                add(case, Occasion.PERIODIC, period, months_after(case.start_date, 2 * period))
         elif case.closed_on and (case.pk, Occasion.CLOSURE, 0) not in done:
-            due.append(Due(case, Occasion.CLOSURE, 0, case.closed_on))
+            add(case, Occasion.CLOSURE, 0, case.closed_on)
     return sorted(due, key=lambda item: item.due_on)
 
 

@@ -7,6 +7,7 @@ app_name = "klientstod"
 urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("health/", views.health, name="health"),
     path("audit/", views.audit_log, name="audit-log"),
     path("retention/", views.retention_page, name="retention"),
     path("cases/", views.case_list, name="case-list"),

@@ -71,7 +71,7 @@ class SessionLimitsMiddleware:
 
 
 #: Pages a user between password and second factor may still open.
-OPEN_BEFORE_SECOND_FACTOR = ("two-factor", "logout", "set_language", "accessibility")
+OPEN_BEFORE_SECOND_FACTOR = ("two-factor", "logout", "set_language", "accessibility", "health")
 
 
 class TwoFactorMiddleware:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView
 
 from . import panels, services, timeline
@@ -60,6 +60,16 @@ SEARCH_SESSION_KEY = "caseload_search"
 
 
 # Start pages ---------------------------------------------------------------
+
+
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """Liveness for the load balancer and monitoring: the application answers.
+
+    The view itself does nothing (the middleware still runs, as for every page), so
+    it is also the floor the page benchmarks (``bench_pages``) measure pages against.
+    """
+    return HttpResponse("ok\n", content_type="text/plain")
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
@@ -139,13 +149,17 @@ def my_day(request: AuthenticatedRequest) -> HttpResponse:
     mine = Meeting.objects.visible_to(user).filter(
         Q(case__coordinator=user) | Q(case__coordinator__isnull=True)
     )
+    # Only what a meeting row shows: fewer joins, which PostgreSQL plans in a fraction
+    # of the time the full with_related() takes.
     week = list(
-        mine.with_related().between(today, today + datetime.timedelta(days=8)).order_by("starts_at")
+        mine.select_related("case__client")
+        .between(today, today + datetime.timedelta(days=8))
+        .order_by("starts_at")
     )
     days: dict[datetime.date, list[Meeting]] = {}
     for meeting in week:
         days.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
-    awaiting = mine.awaiting_outcome().with_related().order_by("starts_at")
+    awaiting = mine.awaiting_outcome().select_related("case__client").order_by("starts_at")
     processes = list(
         Process.objects.visible_to(user).annotate(
             active_cases=Count("cases", filter=Q(cases__status=CaseStatus.ACTIVE))

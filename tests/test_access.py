@@ -78,6 +78,7 @@ RULES: dict[str, Rule] = {
         {role: 200 for role in ALL_ROLES} | {Role.REFERRER: 302, Role.BIBLIOTHERAPIST: 302}
     ),
     "klientstod:accessibility": Rule({role: 200 for role in ALL_ROLES}, public=True),
+    "klientstod:health": Rule({role: 200 for role in ALL_ROLES}, public=True),
     # The second factor: roles that have an app set up are asked for the code; the
     # others are offered to set one up.
     "two-factor": Rule({role: 302 for role in ALL_ROLES} | SECOND_FACTOR_ROLES_200),

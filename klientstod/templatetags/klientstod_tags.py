@@ -1,7 +1,6 @@
 from typing import Any
 
 from django import template
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ..models import CaseStatus, MeetingStatus
@@ -57,8 +56,14 @@ def days_waiting(referral: Any, today: Any) -> int:
 
 @register.simple_tag(takes_context=True)
 def render_panel(context: Any, panel: Any) -> str:
-    """A Min dag panel, rendered with its own context."""
-    return render_to_string(panel.template, panel.context, request=context["request"])
+    """A panel, rendered with its own values on top of the page's context.
+
+    The page's context is reused rather than a new RequestContext made, which would
+    run every context processor (and their queries) again for each panel.
+    """
+    template = context.template.engine.get_template(panel.template)
+    with context.push(panel.context):
+        return template.render(context)
 
 
 @register.filter
