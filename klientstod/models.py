@@ -412,6 +412,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["process", "status"], name="case_process_status_idx"),
             models.Index(fields=["process", "start_date"], name="case_process_start_idx"),
+            # The reports count closures in a period; Min dag lists a coordinator's cases.
+            models.Index(fields=["process", "closed_on"], name="case_process_closed_idx"),
+            models.Index(fields=["coordinator", "status"], name="case_coordinator_idx"),
         ]
 
     def __str__(self) -> str:
@@ -529,6 +532,13 @@ class Meeting(models.Model):
         indexes = [
             models.Index(fields=["case", "starts_at"], name="meeting_case_time_idx"),
             models.Index(fields=["starts_at", "status"], name="meeting_time_status_idx"),
+            # Booked meetings: the caseload's next meeting, Min dag's meetings awaiting an
+            # outcome and the case page's bookings. A small part of all meetings.
+            models.Index(
+                fields=["case", "starts_at"],
+                condition=Q(status="booked"),
+                name="meeting_booked_idx",
+            ),
         ]
 
     def __str__(self) -> str:

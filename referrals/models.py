@@ -176,6 +176,8 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["process", "status", "received_on"], name="referral_inbox_idx"),
             models.Index(fields=["personnummer_index"], name="referral_pnr_idx"),
+            # "My referrals": a referrer's own, newest first.
+            models.Index(fields=["referrer", "-received_on"], name="referral_referrer_idx"),
         ]
         constraints = [
             models.CheckConstraint(
