@@ -74,7 +74,7 @@ def milestone_charts(tracks: list[selectors.MilestoneTrack]) -> list[tuple[Any, 
         if track.next_target and track.projected is not None:
             projection = [track.actual[-1], (track.next_target[0], track.projected)]
             series.append(Series(str(_("Projection")), projection, dashed=True))
-        charts.append((track, line_chart(series, title=str(track.label))))
+        charts.append((track, line_chart(series, title=str(track.label), cached=True)))
     return charts
 
 
@@ -100,7 +100,7 @@ def report_pdf(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
             request, "reporting/report.html", _context(request, process, form), status=400
         )
     context = _context(request, process, form)
-    pdf = render_pdf("reporting/report_pdf.html", context, request)
+    pdf = render_pdf("reporting/report_pdf.html", context, request, cached=True)
     period = context["report"].period
     return pdf_response(
         pdf, f"lagesrapport-{process.pk}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.pdf"
@@ -126,6 +126,7 @@ def dashboard(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
             "inflow_chart": bar_chart(
                 [(f"{month:%Y-%m}", count) for month, count in inflow],
                 title=str(_("Cases started per month")),
+                cached=True,
             ),
             "outcome": selectors.outcome_figures(process, whole),
             "deadlines": ReportingDeadline.objects.filter(

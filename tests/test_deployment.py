@@ -113,3 +113,28 @@ def test_debug_off_with_secret_key_passes_check(tmp_path: Path) -> None:
     )
     result = _manage_check(env)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_cache_url_gives_the_workers_one_shared_cache() -> None:
+    def backend(**env: str) -> str:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from django.conf import settings; "
+                "print(settings.CACHES['default']['BACKEND'], "
+                "settings.CACHES['default'].get('LOCATION', ''))",
+            ],
+            cwd=REPO_ROOT,
+            env=_clean_env(DJANGO_SETTINGS_MODULE="klientstod.settings", DJANGO_DEBUG="1", **env),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert backend() == "django.core.cache.backends.locmem.LocMemCache"
+    assert backend(DJANGO_CACHE_URL="redis://cache:6379/1") == (
+        "django.core.cache.backends.redis.RedisCache redis://cache:6379/1"
+    )
