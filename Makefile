@@ -43,11 +43,21 @@ seed: $(VENV)/.installed ## Load the demo data into the local database
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 
-.PHONY: bench
-bench: $(VENV)/.installed ## Time the status report on PostgreSQL (throwaway data, rolled back)
+BENCH_DB = $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/klientstod_bench}
+
+.PHONY: bench loadtest
+bench: $(VENV)/.installed ## Time the pages and the status report on PostgreSQL (throwaway data)
 	@[ -n "$$BENCH_DATABASE_URL" ] || createdb -h 127.0.0.1 -U postgres klientstod_bench 2>/dev/null || true
-	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/klientstod_bench} DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0
-	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/klientstod_bench} DJANGO_DEBUG=1 $(PY) manage.py bench_reports $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DB) DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DB) DJANGO_DEBUG=1 $(PY) manage.py bench_pages $(BENCH_PAGES_ARGS)
+	DATABASE_URL=$(BENCH_DB) DJANGO_DEBUG=1 $(PY) manage.py bench_reports $(BENCH_ARGS)
+
+$(VENV)/.load-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[dev,load]"
+	@touch $@
+
+loadtest: $(VENV)/.load-installed ## Load test: locust, 30 people for 2 minutes, gunicorn (3 workers), PostgreSQL
+	scripts/loadtest.sh
 
 backup: ## Dump the PostgreSQL database in DATABASE_URL to backups/ (pg_dump, custom format)
 	scripts/backup.sh $(BACKUP_DIR)

@@ -1,12 +1,13 @@
 """Fill the database with realistic data for load tests and benchmarks.
 
 ``manage.py generate_load_data --processes 50 --clients 20000`` makes that many
-processes, each with its own organisations, and spreads the clients over them:
-one case per client in every state, referrals, about ``--meetings-per-client``
-meetings with every outcome, FIA, interventions, bibliotherapy, milestones,
-budget lines and costs. Everything goes in with bulk inserts, through the same
-builder ``bench_reports`` uses. Unlike ``bench_reports`` the data stays, so the
-command runs only with DEBUG on.
+processes, each with its own organisations and users, and spreads the clients
+over them: one case per client in every state, referrals, about
+``--meetings-per-client`` meetings with every outcome, FIA, self-assessments,
+consents, interventions, bibliotherapy, partner contacts, milestones, budget
+lines, costs and the reporting calendar (``reporting.loaddata``). Everything
+goes in with bulk inserts. The data stays, so the command runs only with DEBUG
+on, and only once per database.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.utils import timezone
 
 from klientstod.models import Role, User
-from reporting.management.commands.bench_reports import Builder, positive
+from reporting.loaddata import TOUCHED, Made, generate, positive, vacuum_analyze
 
 
 class Command(BaseCommand):
@@ -38,6 +38,12 @@ class Command(BaseCommand):
             default=20,
             help="Meetings per client, on average.",
         )
+        parser.add_argument(
+            "--password",
+            default="",
+            help="Password of every user made (process-01-coordinator, …); "
+            "without it they cannot log in.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
@@ -48,8 +54,17 @@ class Command(BaseCommand):
         processes, clients = options["processes"], options["clients"]
         if clients < processes:
             raise CommandError("--clients must be at least --processes (one client per process).")
+        if User.objects.filter(username__startswith="process-").exists():
+            raise CommandError(
+                "This database already holds load data (users process-…); "
+                "generate it into an empty database."
+            )
         per_client = options["meetings_per_client"]
         started = time.perf_counter()
+
+        def report(made: Made, n: int) -> None:
+            self.stdout.write(f"{made.process.name}: {n} clients, {n * per_client} meetings")
+
         with transaction.atomic():
             admin = User(
                 username=f"load-admin-{uuid.uuid4().hex[:8]}",
@@ -59,11 +74,8 @@ class Command(BaseCommand):
             )
             admin.set_unusable_password()
             admin.save()
-            builder = Builder(admin, timezone.localdate())
-            for index in range(processes):
-                n = clients // processes + (1 if index < clients % processes else 0)
-                process = builder.build(n, n * per_client)
-                self.stdout.write(f"{process.name}: {n} clients, {n * per_client} meetings")
+            generate(admin, processes, clients, per_client, options["password"] or None, report)
+        vacuum_analyze(TOUCHED)
         self.stdout.write(
             f"Made {processes} processes, {clients} clients and {clients * per_client} meetings "
             f"in {time.perf_counter() - started:.1f} s."
