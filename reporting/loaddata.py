@@ -85,8 +85,8 @@ from reporting.models import (
 BATCH = 2000
 MEETING_BATCH = 5000
 ANSWER_BATCH = 10000
-#: A coordinator has this many cases over the two years of data, about half of them active
-#: at the end: a heavy caseload, some three times the usual capacity of 15 at a time.
+#: A coordinator has this many cases over the two years of data, 55-70 of them active at
+#: the end: a heavy caseload, some four times the usual capacity of 15 at a time.
 CASES_PER_COORDINATOR = 100
 CAPACITY_PER_COORDINATOR = 15
 #: The data covers this many days up to today.

@@ -136,6 +136,19 @@ def test_the_page_benchmark_counts_queries_and_times_every_request() -> None:
     assert result.queries == 1
 
 
+def test_a_cold_page_is_timed_with_an_empty_cache() -> None:
+    seen = []
+
+    def get() -> None:
+        seen.append(cache.get("marker"))
+        cache.set("marker", 1)
+
+    bench_pages.time_page(get, repeat=3, cold=True)
+
+    # The first request, the counted one (the cache kept), then three with it emptied.
+    assert seen == [None, 1, None, None, None]
+
+
 def test_the_health_check_answers_without_the_database() -> None:
     with CaptureQueriesContext(connection) as queries:
         response = HttpClient().get(reverse("klientstod:health"))

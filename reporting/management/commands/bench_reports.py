@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.test import Client as TestClient
@@ -136,6 +137,7 @@ class Command(BaseCommand):
         url += f"?preset=t2&year={period.start.year}"
 
         def pdf() -> None:
+            cache.clear()  # print it every time: a repeated download would come from the cache
             response = browser.get(url)
             if response.status_code != 200 or response["Content-Type"] != "application/pdf":
                 raise CommandError(f"GET {url} answered {response.status_code}, not a PDF.")
