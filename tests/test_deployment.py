@@ -51,6 +51,13 @@ def test_compose_file_is_valid_with_secret_key(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_compose_gives_the_workers_a_cache_and_checks_their_health() -> None:
+    compose = COMPOSE_FILE.read_text()
+    assert "image: redis:7" in compose
+    assert "DJANGO_CACHE_URL: redis://cache:6379/0" in compose
+    assert "http://127.0.0.1:8000/health/" in compose
+
+
 def test_compose_file_requires_secret_key(tmp_path: Path) -> None:
     result = _compose_config(tmp_path, _clean_env())
     assert result.returncode != 0
