@@ -59,7 +59,7 @@ from reporting.loaddata import (
 class Page:
     key: str
     title: str
-    #: Target median in ms on the project's 2-core machine (issue: performance at scale).
+    #: Target median in ms on the project's 2-core machine (docs/performance.md).
     target_ms: float
 
 
