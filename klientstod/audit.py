@@ -29,6 +29,7 @@ PAGES = [
     gettext_noop("FIA PDF"),
     gettext_noop("self-assessment"),
     gettext_noop("bibliotherapy participant"),
+    gettext_noop("personnummer check"),
 ]
 
 

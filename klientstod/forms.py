@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import personnummer
+from .audit import record_access
 from .models import (
     Case,
     Client,
@@ -140,9 +141,6 @@ class ClientForm(VersionedForm):
         self.user = user
         if self.instance.pk:
             self.initial.setdefault("personnummer", self.instance.personnummer)
-        #: Set when the personnummer belongs to a person already in the register
-        #: whom this user may not see yet; the service then reuses that record.
-        self.existing_client: Client | None = None
         self.fields["personnummer"].widget.attrs.update(
             {"autocomplete": "off", "inputmode": "numeric", "placeholder": "ÅÅÅÅMMDD-NNNN"}
         )
@@ -190,35 +188,26 @@ class ClientForm(VersionedForm):
 
     def clean_personnummer(self) -> str:
         normal = personnummer.normalise(self.cleaned_data["personnummer"])
-        other = Client.objects.with_personnummer(normal).exclude(pk=self.instance.pk).first()
+        if not self.instance.pk or normal == self.instance.personnummer:
+            # A new client is looked up in the register of the process it is registered
+            # in, which the case part of the page chooses (services.client_register).
+            return normal
+        other = (
+            Client.objects.filter(controller_id=self.instance.controller_id)
+            .with_personnummer(normal)
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
         if other is None:
             return normal
         if Client.objects.visible_to(self.user).filter(pk=other.pk).exists():
-            raise ValidationError(
-                format_html(
-                    '{} <a href="{}">{}</a>',
-                    _("A client with this personnummer is already registered."),
-                    other.get_absolute_url(),
-                    _("Open the client"),
-                ),
-                code="exists",
-            )
-        if self.instance.pk:
-            raise ValidationError(
-                _("Another person in the register has this personnummer."), code="taken"
-            )
-        self.existing_client = other
-        return normal
-
-    def validate_unique(self) -> None:
-        # The personnummer's uniqueness is checked in clean_personnummer, which
-        # knows what this user may be told about the existing record.
-        try:
-            self.instance.validate_unique(
-                exclude={*self._get_validation_exclusions(), "personnummer"}  # type: ignore[attr-defined]
-            )
-        except ValidationError as error:
-            self._update_errors(error)  # type: ignore[attr-defined]
+            raise already_registered(other)
+        # The same organisation's register has this number for someone the user does
+        # not work with. The number cannot be used twice; the attempt is on record.
+        record_access(other, "personnummer check")
+        raise ValidationError(
+            _("Another person in the register has this personnummer."), code="taken"
+        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -232,6 +221,19 @@ class ClientForm(VersionedForm):
                 Gender.WOMAN if personnummer.legal_gender(normal) == "F" else Gender.MAN
             )
         return cleaned
+
+
+def already_registered(client: Client) -> ValidationError:
+    """The personnummer is of a client the user already works with: a link to them."""
+    return ValidationError(
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _("A client with this personnummer is already registered."),
+            client.get_absolute_url(),
+            _("Open the client"),
+        ),
+        code="exists",
+    )
 
 
 def coordinator_choices(processes: Any) -> Any:

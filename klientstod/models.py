@@ -90,6 +90,11 @@ class Process(models.Model):
         on_delete=models.PROTECT,
         related_name="owned_processes",
         verbose_name=_("process owner"),
+        help_text=_(
+            "The organisation that runs the process. It is the data controller "
+            "(personuppgiftsansvarig) of the participants' records; a coordination association "
+            "cannot be, as it holds no participants' personal data."
+        ),
     )
     financier = models.ForeignKey(
         Organisation,
@@ -140,9 +145,22 @@ class Process(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def controller(self) -> Organisation:
+        """The data controller of the participants' records: the organisation running it."""
+        return self.owner
+
     def clean(self) -> None:
+        errors = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("The process cannot end before it starts.")})
+            errors["ends_on"] = _("The process cannot end before it starts.")
+        if self.owner_id and self.owner.kind == Organisation.Kind.COORDINATION_ASSOCIATION:
+            errors["owner"] = _(
+                "A coordination association holds no participants' personal data and cannot "
+                "own a process: choose the organisation that runs it."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ProcessPhase(models.Model):
@@ -236,12 +254,24 @@ class EducationLevel(models.TextChoices):
 
 
 class Client(models.Model):
-    """A person who is or has been followed by a client coordinator."""
+    """A person who is or has been followed by a client coordinator.
 
+    Each data controller keeps its own register: a record belongs to the organisation
+    that runs the processes the person takes part in (``controller``), and the same person
+    in another controller's process is another record, which this one never reveals.
+    """
+
+    controller = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("data controller"),
+    )
     # The personnummer is kept encrypted, with a keyed hash to find it by (klientstod.crypto);
     # read and set it through the ``personnummer`` property.
     personnummer_encrypted = models.TextField(editable=False)
-    personnummer_index = models.CharField(max_length=64, unique=True, editable=False)
+    personnummer_index = models.CharField(max_length=64, editable=False)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
@@ -298,6 +328,16 @@ class Client(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="client_name_idx"),
             models.Index(fields=["birth_date"], name="client_birth_idx"),
+            models.Index(fields=["personnummer_index"], name="client_pnr_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["controller", "personnummer_index"],
+                name="client_one_record_per_controller",
+                violation_error_message=_(
+                    "The person is already in the register of this data controller."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -308,15 +348,18 @@ class Client(models.Model):
 
     @property
     def personnummer(self) -> str:
-        if "_personnummer" not in self.__dict__:
-            self.__dict__["_personnummer"] = crypto.decrypt(self.personnummer_encrypted)
-        return self.__dict__["_personnummer"]
+        # Decrypted once per stored value: a refresh from the database reads it anew.
+        encrypted, plain = self.__dict__.get("_personnummer", (None, ""))
+        if encrypted != self.personnummer_encrypted:
+            plain = crypto.decrypt(self.personnummer_encrypted)
+            self.__dict__["_personnummer"] = (self.personnummer_encrypted, plain)
+        return plain
 
     @personnummer.setter
     def personnummer(self, value: str) -> None:
         normal = pnr.normalise(value)
-        self.__dict__["_personnummer"] = normal
         self.personnummer_encrypted = crypto.encrypt(normal)
+        self.__dict__["_personnummer"] = (self.personnummer_encrypted, normal)
         self.personnummer_index = crypto.index(normal)
         self.birth_date = pnr.birth_date(normal)
 
@@ -451,6 +494,16 @@ class Case(models.Model):
             )
         if self.status == CaseStatus.FOLLOWED_UP and not self.followup_done_on:
             errors.setdefault("followup_done_on", []).append(_("Give the date of the follow-up."))
+        if (
+            self.client_id
+            and self.process_id
+            and self.client.controller_id != self.process.owner_id
+        ):
+            # One register per data controller: a case is opened on the record kept by the
+            # organisation that runs the process, never on another controller's.
+            errors.setdefault("process", []).append(
+                _("The client's record belongs to another data controller's register.")
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -60,16 +60,20 @@ def clients_due(today: datetime.date | None = None) -> list[Due]:
         last = max(day for day in dates if day is not None) if any(dates) else None
         if last is not None and last < limit:
             due.append(Due(client.pk, last))
-    # A newer referral of the same person, not yet linked to the client, keeps them too.
+    # A newer referral of the same person to the same controller, not yet linked to the
+    # client, keeps them too.
     newer = set(
-        Referral.objects.filter(received_on__gte=limit).values_list("personnummer_index", flat=True)
-    )
-    numbers = dict(
-        Client.objects.filter(pk__in=[d.client_id for d in due]).values_list(
-            "pk", "personnummer_index"
+        Referral.objects.filter(received_on__gte=limit).values_list(
+            "process__owner_id", "personnummer_index"
         )
     )
-    return [d for d in due if numbers[d.client_id] not in newer]
+    people = {
+        pk: (controller, number)
+        for pk, controller, number in Client.objects.filter(
+            pk__in=[d.client_id for d in due]
+        ).values_list("pk", "controller_id", "personnummer_index")
+    }
+    return [d for d in due if people[d.client_id] not in newer]
 
 
 def client_erase(*, client_id: int, today: datetime.date | None = None) -> None:
@@ -104,7 +108,11 @@ def client_erase(*, client_id: int, today: datetime.date | None = None) -> None:
         Meeting.objects.filter(case__in=cases).update(journal_note="", location="")
         Consent.objects.filter(client=client).update(note="")
         Referral = apps.get_model("referrals", "Referral")
-        Referral.objects.filter(Q(client=client) | Q(personnummer_index=index)).update(
+        # The person's referrals to this controller's processes; another controller's
+        # records of the same person are theirs to keep or erase.
+        Referral.objects.filter(
+            Q(client=client) | Q(personnummer_index=index, process__owner_id=client.controller_id)
+        ).update(
             **gone,
             first_name="Gallrad",
             last_name=f"#{client.pk}",

@@ -10,7 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Case, CaseStatus, Client, Consent, Meeting, MeetingStatus, Process, User
+from .models import (
+    Case,
+    CaseStatus,
+    Client,
+    Consent,
+    Meeting,
+    MeetingStatus,
+    Organisation,
+    Process,
+    User,
+)
 
 
 def case_open(
@@ -34,29 +44,61 @@ def case_open(
         return case
 
 
+class AlreadyRegistered(ValidationError):
+    """The person is in the register and the user already works with them: ``client``."""
+
+    def __init__(self, client: Client) -> None:
+        super().__init__(_("A client with this personnummer is already registered."), code="exists")
+        self.client = client
+
+
+def client_in_register(*, candidate: Client, controller: Organisation) -> tuple[Client, bool]:
+    """The controller's record of the person ``candidate`` describes, found or made.
+
+    Only ``controller``'s own register is searched: a record another organisation keeps
+    of the same person is neither found nor touched, so nothing about it can show. Of two
+    requests registering the same new person at once, the second gets the first's record
+    rather than an error. The second value says whether the record was there already.
+    """
+    records = Client.objects.select_for_update().filter(
+        controller=controller, personnummer_index=candidate.personnummer_index
+    )
+    known = records.first()
+    if known is not None:
+        return known, True
+    candidate.controller = controller
+    try:
+        # A savepoint: losing the race leaves the outer transaction usable.
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError:
+        return records.get(), True
+    return candidate, False
+
+
 def client_register(
     *,
     client: Client,
     process: Process,
     start_date: datetime.date,
     coordinator: User | None,
+    by: User,
 ) -> tuple[Case, bool]:
-    """Register a client and open their case.
+    """Register a client in the process owner's register and open their case.
 
-    A personnummer already in the register reuses that person's record rather
-    than creating a second one; the second value says whether it was reused.
+    A person the user already works with is refused (``AlreadyRegistered``): their case
+    is opened from their page. A person in the same register whom the user does not see
+    (another process of the same organisation) keeps their one record, and the case is
+    opened on it; the second value says so.
     """
     with transaction.atomic():
-        existing = Client.objects.select_for_update().filter(
-            personnummer_index=client.personnummer_index
-        )
-        known = existing.first()
-        if known is None:
-            client.save()
+        record, known = client_in_register(candidate=client, controller=process.controller)
+        if known and Client.objects.visible_to(by).filter(pk=record.pk).exists():
+            raise AlreadyRegistered(record)
         case = case_open(
-            client=known or client, process=process, start_date=start_date, coordinator=coordinator
+            client=record, process=process, start_date=start_date, coordinator=coordinator
         )
-        return case, known is not None
+        return case, known
 
 
 def meeting_book(*, case: Case, meeting: Meeting, by: User) -> Meeting:

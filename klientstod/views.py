@@ -37,6 +37,7 @@ from .forms import (
     MeetingForm,
     MeetingOutcomeForm,
     add_form_errors,
+    already_registered,
 )
 from .models import (
     Case,
@@ -330,11 +331,14 @@ def client_create(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and client_form.is_valid() and case_form.is_valid():
         try:
             case, reused = services.client_register(
-                client=client_form.existing_client or client_form.instance,
+                client=client_form.instance,
                 process=case_form.cleaned_data["process"],
                 start_date=case_form.cleaned_data["start_date"],
                 coordinator=case_form.cleaned_data["coordinator"],
+                by=request.user,
             )
+        except services.AlreadyRegistered as known:
+            client_form.add_error("personnummer", already_registered(known.client))
         except ValidationError as error:
             add_form_errors(case_form, error)
         else:
@@ -342,9 +346,10 @@ def client_create(request: AuthenticatedRequest) -> HttpResponse:
                 messages.info(
                     request,
                     _(
-                        "The person was already in the register: the case was opened for the "
-                        "existing record. Check that its details are up to date."
-                    ),
+                        "The person was already in %(controller)s's register: the case was "
+                        "opened for the existing record. Check that its details are up to date."
+                    )
+                    % {"controller": case.process.owner},
                 )
             else:
                 messages.success(request, _("The client was registered and the case opened."))

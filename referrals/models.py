@@ -198,15 +198,18 @@ class Referral(models.Model):
 
     @property
     def personnummer(self) -> str:
-        if "_personnummer" not in self.__dict__:
-            self.__dict__["_personnummer"] = crypto.decrypt(self.personnummer_encrypted)
-        return self.__dict__["_personnummer"]
+        # Decrypted once per stored value: a refresh from the database reads it anew.
+        encrypted, plain = self.__dict__.get("_personnummer", (None, ""))
+        if encrypted != self.personnummer_encrypted:
+            plain = crypto.decrypt(self.personnummer_encrypted)
+            self.__dict__["_personnummer"] = (self.personnummer_encrypted, plain)
+        return plain
 
     @personnummer.setter
     def personnummer(self, value: str) -> None:
         normal = pnr.normalise(value)
-        self.__dict__["_personnummer"] = normal
         self.personnummer_encrypted = crypto.encrypt(normal)
+        self.__dict__["_personnummer"] = (self.personnummer_encrypted, normal)
         self.personnummer_index = crypto.index(normal)
 
     @property

@@ -23,7 +23,7 @@ from klientstod.models import (
     Role,
     User,
 )
-from klientstod.services import case_open, meeting_book
+from klientstod.services import case_open, client_in_register, meeting_book
 
 from .models import (
     Consultation,
@@ -91,7 +91,8 @@ def _lock_open(referral: Referral) -> Referral:
 
 
 def _client_from(referral: Referral) -> Client:
-    client = Client(  # type: ignore[misc]  # personnummer is a property
+    """A new, unsaved client record with what the referral says of the person."""
+    return Client(  # type: ignore[misc]  # personnummer is a property
         personnummer=referral.personnummer,
         first_name=referral.first_name,
         last_name=referral.last_name,
@@ -108,8 +109,6 @@ def _client_from(referral: Referral) -> Client:
         income_source=referral.income_source,
         income_source_months=referral.income_source_months,
     )
-    client.save()
-    return client
 
 
 def referral_actualise(
@@ -139,9 +138,9 @@ def referral_actualise(
                 ),
                 code="enhanced_collaboration",
             )
-        client = Client.objects.select_for_update().filter(
-            personnummer_index=locked.personnummer_index
-        ).first() or _client_from(locked)
+        client, _known = client_in_register(
+            candidate=_client_from(locked), controller=locked.process.controller
+        )
         active = (
             Case.objects.filter(client=client, process=locked.process, status=CaseStatus.ACTIVE)
             .select_related("client")

@@ -311,6 +311,7 @@ class Builder:
             number, birth = self.personnummer()
             clients.append(
                 Client(  # type: ignore[misc]  # personnummer is a property
+                    controller_id=process.owner_id,
                     personnummer=number,
                     birth_date=birth,
                     first_name=rng.choice(FIRST_NAMES),

@@ -86,6 +86,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Client
 
+    controller = factory.SubFactory(OrganisationFactory)
     personnummer = factory.Sequence(make_personnummer)
     first_name = factory.Iterator(["Anna", "Omar", "Sara", "Ali", "Eva", "Johan", "Fatima", "Nils"])
     last_name = factory.Sequence(lambda n: f"Efternamn{n:04d}")
@@ -97,8 +98,9 @@ class CaseFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Case
 
-    client = factory.SubFactory(ClientFactory)
     process = factory.SubFactory(ProcessFactory)
+    # Kept in the register of the organisation running the process.
+    client = factory.SubFactory(ClientFactory, controller=factory.SelfAttribute("..process.owner"))
     start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60))
 
 

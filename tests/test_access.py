@@ -285,6 +285,32 @@ def test_coordinator_of_another_process_gets_404(name, client, objects, other_pr
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        n for n, r in RULES.items() if r.method == "get" and r.expected[Role.COORDINATOR] == 200
+    ),
+)
+def test_coordinator_of_another_controller_learns_nothing_of_this_ones_people(
+    name, client, objects, process, other_process
+):
+    """Every page a coordinator may open, as the coordinator of another organisation's process."""
+    assert other_process.owner_id != process.owner_id  # another data controller
+    outsider = UserFactory(role=Role.COORDINATOR, processes=[other_process])
+    CaseFactory(process=other_process, coordinator=outsider)
+    client.force_login(outsider)
+    rule = RULES[name]
+    response = client.get(reverse(name, kwargs=rule.kwargs(objects)))
+    assert response.status_code in (200, rule.other_process or 200)
+    people = [objects["case"].client, objects["referral"], objects["decided"]]
+    if response.status_code == 200 and response["Content-Type"].startswith("text/"):
+        body = response.content.decode()
+        for person in people:
+            assert person.last_name not in body, f"{name} shows {person.last_name}"
+            assert person.personnummer not in body
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r.other_referrer))
 def test_another_referrer_gets_404(name, client, objects):
     rule = RULES[name]

@@ -106,28 +106,6 @@ def test_known_personnummer_links_to_the_existing_client(
 
 
 @pytest.mark.django_db
-def test_person_known_in_another_process_is_reused_not_duplicated(
-    coordinator_client, coordinator, process, other_process, create_url
-):
-    elsewhere = CaseFactory(process=other_process)
-    data = client_post(
-        **{
-            "client-personnummer": elsewhere.client.personnummer,
-            "case-process": process.pk,
-            "case-coordinator": coordinator.pk,
-        }
-    )
-    data["case-start_date"] = "2026-01-01"
-    response = coordinator_client.post(create_url, data)
-    assert response.status_code == 302
-    assert Client.objects.count() == 1
-    new_case = Case.objects.get(process=process)
-    assert new_case.client == elsewhere.client
-    # The other process's case stays out of this coordinator's sight.
-    assert coordinator_client.get(elsewhere.get_absolute_url()).status_code == 404
-
-
-@pytest.mark.django_db
 def test_a_second_active_case_in_the_same_process_is_refused(coordinator_client, case, process):
     response = coordinator_client.post(
         reverse("klientstod:case-create", args=[case.client_id]),

@@ -219,7 +219,7 @@ def test_actualising_creates_client_case_meeting_consents_and_letter(process, co
 
 @pytest.mark.django_db
 def test_a_known_person_keeps_their_client_record(process, coordinator):
-    client = ClientFactory()
+    client = ClientFactory(controller=process.owner)
     referral = ReferralFactory(process=process, personnummer=client.personnummer)
     case = actualise(referral, coordinator)
     assert case.client == client

@@ -1161,7 +1161,7 @@ class DemoBuilder:
         number = f"{birth.year}{birth:%m}{day:02d}-{serial}{luhn.calc_check_digit(head)}"
         return personnummer.normalise(number, today=self.today)
 
-    def build_clients(self) -> list[tuple[ClientSpec, Client]]:
+    def build_clients(self, process: Process) -> list[tuple[ClientSpec, Client]]:
         rng = self.rng
         used = {c.personnummer for c in Client.objects.only("personnummer_encrypted")}
         samsyn = set(rng.sample(range(len(CLIENTS)), k=len(CLIENTS) // 3))
@@ -1193,6 +1193,7 @@ class DemoBuilder:
                 else None
             )
             client = Client(  # type: ignore[misc]  # personnummer is a property
+                controller=process.controller,
                 personnummer=number,
                 first_name=spec.first_name,
                 last_name=spec.last_name,
@@ -3211,7 +3212,7 @@ class DemoBuilder:
         coordinator = users[Role.COORDINATOR]
         cases = [
             (self.build_case(spec, client, process, coordinator), client)
-            for spec, client in self.build_clients()
+            for spec, client in self.build_clients(process)
         ]
         self.close_one_lately(cases)
         active = [(case, client) for case, client in cases if case.status == CaseStatus.ACTIVE]
