@@ -19,15 +19,20 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import itertools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib
 from django.core.cache import cache
 from matplotlib.axes import Axes
+from matplotlib.colors import to_hex, to_rgb
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, MultipleLocator
+
+from .smallcounts import THRESHOLD, Masked
 
 INK = "#1d2b36"
 GRID = "#dfe4e8"
@@ -49,12 +54,18 @@ MARGIN_BOTTOM, MARGIN_BOTTOM_ROTATED = 0.4, 0.7
 CACHE_SECONDS = 24 * 60 * 60
 MONTH_STEPS = (1, 2, 3, 4, 6, 12)
 MAX_TICKS = 7
+#: Steps of the y axis where a value is masked: none puts a tick on 1 or 2.
+MASKED_STEPS = (THRESHOLD, 5, *(int(m * 10**e) for e in range(1, 7) for m in (1, 1.5, 2, 2.5, 5)))
+MASKED_HATCH = "////"
+
+#: A value to draw: a number, or what may be shown of a hidden count ("<3").
+Value = float | Masked
 
 
 @dataclass(frozen=True)
 class Series:
     label: str
-    points: Sequence[tuple[datetime.date, float]]
+    points: Sequence[tuple[datetime.date, Value]]
     dashed: bool = False
 
 
@@ -71,20 +82,28 @@ def line_chart(
     """A line chart over dates, returned as an <svg> element to put in a page or PDF."""
 
     def draw(axes: Axes) -> None:
+        masked = False
         for index, line in enumerate(series):
             if not line.points:
                 continue
-            xs, ys = zip(*line.points, strict=True)
+            colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+            xs = [date2num(day) for day, _value in line.points]
+            values = [value for _day, value in line.points]
+            # A masked point is left out of the line (NaN breaks it) and drawn as a band.
             axes.plot(
-                [date2num(x) for x in xs],
-                ys,
+                xs,
+                [math.nan if isinstance(v, Masked) else v for v in values],
                 marker="o" if len(xs) <= 24 else None,
                 markersize=4,
                 linewidth=2,
                 linestyle="--" if line.dashed else "-",
-                color=SERIES_COLOURS[index % len(SERIES_COLOURS)],
+                color=colour,
                 label=line.label,
             )
+            if any(isinstance(v, Masked) for v in values):
+                masked = True
+                spacing = min((b - a for a, b in itertools.pairwise(xs)), default=30)
+                _draw_masked(axes, xs, values, width=0.95 * min(spacing, 31), colour=colour)
         dates = [day for line in series for day, _value in line.points]
         if dates:
             # A little room either side, and a sensible span for a single point.
@@ -95,6 +114,8 @@ def line_chart(
             axes.set_xticks([date2num(day) for day in ticks], [f"{day:%Y-%m}" for day in ticks])
         if y_range:
             axes.set_ylim(*y_range)
+        if masked:
+            _ticks_without_small_counts(axes)
         axes.set_ylabel(y_label)
         if len(series) > 1:
             axes.legend(frameon=False, loc="best")
@@ -104,7 +125,7 @@ def line_chart(
 
 
 def bar_chart(
-    bars: Sequence[tuple[str, float]],
+    bars: Sequence[tuple[str, Value]],
     *,
     title: str,
     y_label: str = "",
@@ -115,17 +136,82 @@ def bar_chart(
     """A column chart of labelled values, returned as an <svg> element."""
 
     def draw(axes: Axes) -> None:
-        positions = range(len(bars))
-        axes.bar(positions, [value for _label, value in bars], color=SERIES_COLOURS[0])
+        positions = list(range(len(bars)))
+        values = [value for _label, value in bars]
+        shown = [
+            (x, v) for x, v in zip(positions, values, strict=True) if not isinstance(v, Masked)
+        ]
+        axes.bar([x for x, _v in shown], [v for _x, v in shown], color=SERIES_COLOURS[0])
         axes.set_xticks(
             positions, [label for label, _value in bars], rotation=30, horizontalalignment="right"
         )
         axes.set_ylabel(y_label)
         axes.set_axisbelow(True)
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        if len(shown) < len(bars):
+            _draw_masked(axes, positions, values, width=0.8, colour=SERIES_COLOURS[0], runs=False)
+            _ticks_without_small_counts(axes)
+        else:
+            axes.yaxis.set_major_locator(MaxNLocator(integer=True))
 
     key = ("bar", tuple(bars), str(title), str(y_label), width, height)
     return _svg(key, draw, title=title, size=(width, height), rotated=True, cached=cached)
+
+
+def _draw_masked(
+    axes: Axes,
+    xs: Sequence[float],
+    values: Sequence[Value],
+    *,
+    width: float,
+    colour: str,
+    runs: bool = True,
+) -> None:
+    """Masked values as hatched, lighter bands from 0 to THRESHOLD, each labelled "<3".
+
+    The band is the same for one as for two, so its height says nothing more than
+    its label. ``runs``: label a run of neighbouring bands once (a line's months).
+    """
+    hidden = [(x, v) for x, v in zip(xs, values, strict=True) if isinstance(v, Masked)]
+    red, green, blue = (0.3 * c + 0.7 for c in to_rgb(colour))
+    tint = to_hex((red, green, blue))
+    axes.bar(
+        [x for x, _v in hidden],
+        THRESHOLD,
+        width=width,
+        color=tint,
+        edgecolor=colour,
+        hatch=MASKED_HATCH,
+        linewidth=0.6,
+    )
+    groups: list[list[tuple[float, Masked]]] = []
+    for index, (x, v) in enumerate(zip(xs, values, strict=True)):
+        if not isinstance(v, Masked):
+            continue
+        if runs and groups and index > 0 and isinstance(values[index - 1], Masked):
+            groups[-1].append((x, v))
+        else:
+            groups.append([(x, v)])
+    for group in groups:
+        middle = (group[0][0] + group[-1][0]) / 2
+        axes.text(
+            middle,
+            THRESHOLD,
+            str(group[0][1]),
+            horizontalalignment="center",
+            verticalalignment="bottom",
+            color=INK,
+            fontsize=10,
+            fontweight="bold",
+        )
+
+
+def _ticks_without_small_counts(axes: Axes) -> None:
+    """Y ticks from 0 in steps of THRESHOLD or more: none on 1 or 2, and room for the labels."""
+    axes.autoscale_view()
+    top = max(axes.get_ylim()[1], THRESHOLD * 1.35)
+    step = next((s for s in MASKED_STEPS if top / s <= MAX_TICKS - 1), MASKED_STEPS[-1])
+    axes.set_ylim(0, top)
+    axes.yaxis.set_major_locator(MultipleLocator(step))
 
 
 def date_ticks(first: datetime.date, last: datetime.date) -> list[datetime.date]:

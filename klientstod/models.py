@@ -26,6 +26,7 @@ from .querysets import (
     MeetingQuerySet,
     ProcessQuerySet,
 )
+from .smallcounts import SmallCounts
 
 
 class Role(models.TextChoices):
@@ -35,6 +36,10 @@ class Role(models.TextChoices):
     STEERING = "steering", _("Steering group")
     EVALUATOR = "evaluator", _("Evaluator")
     ADMIN = "admin", _("Administrator")
+
+
+#: Roles that see aggregated figures only, never a person.
+AGGREGATES_ONLY_ROLES = (Role.STEERING, Role.EVALUATOR)
 
 
 class Organisation(models.Model):
@@ -161,6 +166,10 @@ class Process(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def small_counts_for(self, user: "User") -> SmallCounts:
+        """How this process's counts of people are shown to ``user``: "<3" for 1–2 or exactly."""
+        return SmallCounts(self.suppress_small_counts and user.role in AGGREGATES_ONLY_ROLES)
 
 
 class ProcessPhase(models.Model):

@@ -105,10 +105,15 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _process_overview(user: User) -> list[Process]:
-    """Aggregates only: no person can be read from these figures."""
+    """Aggregates only: no person can be read from these figures.
+
+    Each process gets ``shown``: its counts of people as ``user`` may see them (a
+    process may hide counts of one or two from the steering group and the evaluator).
+    Meetings are events, not people, and are shown as they are.
+    """
     today = timezone.localdate()
     month_start = today.replace(day=1)
-    return list(
+    processes = list(
         Process.objects.visible_to(user)
         .select_related("owner", "financier")
         .annotate(
@@ -126,6 +131,13 @@ def _process_overview(user: User) -> list[Process]:
             ),
         )
     )
+    for process in processes:
+        counts = process.small_counts_for(user)
+        process.shown = {
+            "active_cases": counts.count(process.active_cases),
+            "started_this_year": counts.count(process.started_this_year),
+        }
+    return processes
 
 
 def _admin_context() -> dict[str, Any]:

@@ -1,4 +1,7 @@
-"""The report's aggregates as CSV and XLSX: the same tables as the page and the PDF."""
+"""The report's aggregates as CSV and XLSX: the same tables as the page and the PDF.
+
+The values are what the reader may see (``SmallCounts``): "<3" is a text cell.
+"""
 
 from __future__ import annotations
 
@@ -11,31 +14,31 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from klientstod.smallcounts import Masked, SmallCounts
+
 from . import tables
 from .selectors import Report
 
 
-def masked(value: Any, row: tables.Row, suppress: bool) -> Any:
-    if suppress and row.people and isinstance(value, int) and 0 < value < 3:
-        return "<3"
-    return value
+def _cell(value: Any) -> Any:
+    """A masked figure as plain text ("<3"); numbers stay numbers."""
+    return str(value) if isinstance(value, Masked) else value
 
 
-def rows(columns: Sequence[Report], suppress: bool) -> Iterator[list[Any]]:
+def rows(columns: Sequence[Report], counts: SmallCounts) -> Iterator[list[Any]]:
     """The report as rows: section, figure, then one value per period."""
     report = columns[-1]
     yield [_("Section"), _("Figure"), *[str(c.period) for c in columns]]
-    for section in tables.sections(columns):
+    for section in tables.sections(columns, counts):
         for row in section.rows:
             label = f"– {row.label}" if row.level else str(row.label)
-            values = [masked(value, row, suppress) for value in row.values]
-            yield [f"{section.number}. {section.title}", label, *values]
-    for milestone in report.milestones:
+            yield [f"{section.number}. {section.title}", label, *map(_cell, row.values)]
+    for milestone in tables.milestone_lines(report, counts):
         yield [
             f"6. {_('Milestones')}",
             f"{milestone.metric} ({milestone.deadline:%Y-%m-%d}), {_('target')} {milestone.target}",
             *([""] * (len(columns) - 1)),
-            milestone.actual,
+            _cell(milestone.actual),
         ]
     for line in [*report.budget.rows, report.budget.total]:
         for heading, value in (
@@ -52,23 +55,23 @@ def rows(columns: Sequence[Report], suppress: bool) -> Iterator[list[Any]]:
             ]
 
 
-def to_csv(columns: Sequence[Report], suppress: bool) -> bytes:
+def to_csv(columns: Sequence[Report], counts: SmallCounts) -> bytes:
     buffer = io.StringIO()
     # Semicolons and a byte order mark: how Excel in Sweden reads a CSV file.
     writer = csv.writer(buffer, delimiter=";")
-    for line in rows(columns, suppress):
+    for line in rows(columns, counts):
         writer.writerow(["" if value is None else value for value in line])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(columns: Sequence[Report], suppress: bool, title: str) -> bytes:
+def to_xlsx(columns: Sequence[Report], counts: SmallCounts, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = _("Status report")[:31]
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=13)
-    for number, line in enumerate(rows(columns, suppress)):
+    for number, line in enumerate(rows(columns, counts)):
         sheet.append(["" if value is None else value for value in line])
         if number == 0:
             for cell in sheet[sheet.max_row]:

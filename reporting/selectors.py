@@ -757,6 +757,8 @@ class MilestoneTrack:
     targets: list[tuple[datetime.date, int]]
     next_target: tuple[datetime.date, int] | None = None
     projected: int | None = None
+    #: The counts the projection was carried forward from (three months ago, now).
+    projected_from: tuple[int, ...] = ()
 
     @property
     def on_track(self) -> bool | None:
@@ -810,6 +812,7 @@ def milestone_tracks(process: Process, today: datetime.date) -> list[MilestoneTr
             per_month = (recent[-1][1] - recent[0][1]) / months
             months_left = max((coming[0][0] - actual[-1][0]).days / 30.44, 0)
             track.projected = round(actual[-1][1] + per_month * months_left)
+            track.projected_from = (recent[0][1], recent[-1][1])
         tracks.append(track)
     return tracks
 

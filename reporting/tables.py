@@ -2,16 +2,21 @@
 
 The tertial report has one column; the annual report has each tertial beside
 the year's total. The page, the PDF and the CSV/XLSX exports all read these
-tables, so a figure is labelled and ordered the same way everywhere.
+tables, so a figure is labelled and ordered the same way everywhere, and each
+value is already what the reader may see of it (``SmallCounts``): nothing
+downstream masks or unmasks a figure.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from klientstod.smallcounts import Shown, SmallCounts
 
 from .selectors import Report
 
@@ -52,8 +57,12 @@ def _breakdown(
     ]
 
 
-def sections(reports: Sequence[Report]) -> list[Section]:
-    """Sections 1–5 and 8 of the status report as rows of figures, one value per report."""
+def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> list[Section]:
+    """Sections 1–5 and 8 of the status report as rows of figures, one value per report.
+
+    ``counts``: how the reader is shown counts of people (exactly, if not given).
+    """
+    counts = counts or SmallCounts()
     r = reports
     referrals = Section(1, _("Referrals"))
     referrals.rows = [
@@ -144,16 +153,58 @@ def sections(reports: Sequence[Report]) -> list[Section]:
         _row(r, _("Closed in the period"), lambda x: x.outcome.closed),
         *_breakdown(r, lambda x: x.outcome.by_outcome),
         _row(r, _("Reached work, studies or sickness compensation"), lambda x: x.outcome.reached),
-        _row(r, _("Share reaching the goal (%)"), lambda x: x.outcome.share, people=False),
+        # Shares of counts of people: from what the reader is shown of the counts.
+        _row(
+            r,
+            _("Share reaching the goal (%)"),
+            lambda x: counts.share(x.outcome.share, part=x.outcome.reached, whole=x.outcome.closed),
+            people=False,
+        ),
         _row(
             r,
             _("Share since the process started (%)"),
-            lambda x: x.outcome.share_total,
+            lambda x: counts.share(
+                x.outcome.share_total, part=x.outcome.reached_total, whole=x.outcome.closed_total
+            ),
             people=False,
         ),
         _row(r, _("Goal (%)"), lambda x: x.outcome.goal_percent, people=False),
     ]
-    return [referrals, fia, interventions, meetings, bibliotherapy, outcome]
+    result = [referrals, fia, interventions, meetings, bibliotherapy, outcome]
+    for section in result:
+        for row in section.rows:
+            if row.people:
+                row.values = [counts.count(value) for value in row.values]
+    return result
+
+
+@dataclass
+class MilestoneLine:
+    """A milestone against its target, as the reader may see it."""
+
+    metric: Any
+    deadline: datetime.date
+    target: int
+    actual: Shown
+    share: Shown | None
+    met: bool
+
+
+def milestone_lines(report: Report, counts: SmallCounts | None = None) -> list[MilestoneLine]:
+    """Section 6: each milestone's count, its share of the target, and whether it is met."""
+    counts = counts or SmallCounts()
+    return [
+        MilestoneLine(
+            metric=row.metric,
+            deadline=row.deadline,
+            target=row.target,
+            actual=counts.count(row.actual),
+            # The target is a plan, not people: a hidden count gives a bound of it.
+            share=counts.share(row.share, part=row.actual, whole=row.target, whole_is_people=False),
+            met=counts.reached(row.actual, row.target),
+        )
+        for row in report.milestones
+    ]
 
 
 def _kind(kind: str) -> Getter:

@@ -13,17 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from klientstod.access import AuthenticatedRequest, role_required
-from klientstod.charts import Series, bar_chart, line_chart
 from klientstod.models import Process, Role
 from klientstod.pdf import pdf_response, render_pdf
 
-from . import exports, periods, selectors, sus, tables
+from . import exports, periods, selectors, shown, sus, tables
 from .forms import PLAN_FORMS, PeriodForm
 from .models import BudgetLine, Cost, Download, Milestone, ReportingDeadline
 
 READERS = (Role.STEERING, Role.EVALUATOR, Role.COORDINATOR, Role.ADMIN)
-#: Roles that see aggregates only, where small counts may be masked.
-AGGREGATES_ONLY = (Role.STEERING, Role.EVALUATOR)
 
 
 def _form(request: AuthenticatedRequest) -> PeriodForm:
@@ -34,10 +31,11 @@ def _form(request: AuthenticatedRequest) -> PeriodForm:
 
 
 def _context(request: AuthenticatedRequest, process: Process, form: PeriodForm) -> dict[str, Any]:
+    counts = process.small_counts_for(request.user)
     context: dict[str, Any] = {
         "process": process,
         "form": form,
-        "suppress": process.suppress_small_counts and request.user.role in AGGREGATES_ONLY,
+        "counts": counts,
         "generated": timezone.localtime(),
         "query": request.GET.urlencode(),
     }
@@ -57,25 +55,13 @@ def _context(request: AuthenticatedRequest, process: Process, form: PeriodForm) 
         context.update(
             report=report,
             columns=columns,
-            sections=tables.sections(columns),
-            milestone_charts=milestone_charts(selectors.milestone_tracks(process, period.end)),
+            sections=tables.sections(columns, counts),
+            milestones=tables.milestone_lines(report, counts),
+            milestone_charts=shown.milestone_charts(
+                selectors.milestone_tracks(process, period.end), counts
+            ),
         )
     return context
-
-
-def milestone_charts(tracks: list[selectors.MilestoneTrack]) -> list[tuple[Any, str]]:
-    """Each milestone metric as actual against target, with the projection: page and PDF alike."""
-    charts = []
-    for track in tracks:
-        series = [
-            Series(str(_("Actual")), track.actual),
-            Series(str(_("Target")), track.targets, dashed=True),
-        ]
-        if track.next_target and track.projected is not None:
-            projection = [track.actual[-1], (track.next_target[0], track.projected)]
-            series.append(Series(str(_("Projection")), projection, dashed=True))
-        charts.append((track, line_chart(series, title=str(track.label), cached=True)))
-    return charts
 
 
 @role_required(*READERS)
@@ -112,27 +98,23 @@ def dashboard(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     """Milestones over time with a projection, caseload, inflow, outcome and the calendar."""
     process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
     today = timezone.localdate()
-    inflow = selectors.inflow_per_month(process, today)
+    counts = process.small_counts_for(request.user)
+    inflow, inflow_chart = shown.inflow(selectors.inflow_per_month(process, today), counts)
     whole = periods.Period(process.starts_on, today)
-    charts = milestone_charts(selectors.milestone_tracks(process, today))
     return render(
         request,
         "reporting/dashboard.html",
         {
             "process": process,
-            "charts": charts,
-            "active": selectors.cases_active_at(process, today).count(),
+            "counts": counts,
+            "charts": shown.milestone_charts(selectors.milestone_tracks(process, today), counts),
+            "active": counts.count(selectors.cases_active_at(process, today).count()),
             "inflow": inflow,
-            "inflow_chart": bar_chart(
-                [(f"{month:%Y-%m}", count) for month, count in inflow],
-                title=str(_("Cases started per month")),
-                cached=True,
-            ),
-            "outcome": selectors.outcome_figures(process, whole),
+            "inflow_chart": inflow_chart,
+            "outcome": shown.outcome_since_start(selectors.outcome_figures(process, whole), counts),
             "deadlines": ReportingDeadline.objects.filter(
                 process=process, done_on__isnull=True
             ).order_by("due_on")[:8],
-            "suppress": process.suppress_small_counts and request.user.role in AGGREGATES_ONLY,
             "projection_definition": selectors.PROJECTION_DEFINITION,
         },
     )
@@ -150,14 +132,14 @@ def report_export(request: AuthenticatedRequest, process_pk: int, fmt: str) -> H
             request, "reporting/report.html", _context(request, process, form), status=400
         )
     context = _context(request, process, form)
-    columns, suppress = context["columns"], context["suppress"]
+    columns, counts = context["columns"], context["counts"]
     period = context["report"].period
     name = f"lagesrapport-{process.pk}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
     if fmt == "csv":
-        response = HttpResponse(exports.to_csv(columns, suppress), content_type="text/csv")
+        response = HttpResponse(exports.to_csv(columns, counts), content_type="text/csv")
     else:
         response = HttpResponse(
-            exports.to_xlsx(columns, suppress, f"{process.name} · {period}"),
+            exports.to_xlsx(columns, counts, f"{process.name} · {period}"),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'

@@ -216,3 +216,77 @@ def work_with_client(case, coordinator) -> dict[str, object]:
         "information_meeting": meeting,
         "intervention": intervention,
     }
+
+
+class FiaFactory(factory.django.DjangoModelFactory):
+    """A case's FIA; its status over time is its ``FiaStatusChangeFactory`` history."""
+
+    class Meta:
+        model = "interventions.FiaInterview"
+
+    case = factory.SubFactory(CaseFactory)
+
+
+class FiaStatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interventions.FiaStatusChange"
+
+    fia = factory.SubFactory(FiaFactory)
+    status = "planned"
+    changed_on = factory.LazyFunction(timezone.localdate)
+
+
+class InterventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interventions.Intervention"
+
+    case = factory.SubFactory(CaseFactory)
+    kind = "studies"
+    starts_on = factory.LazyAttribute(lambda i: i.case.start_date)
+
+
+class BibliotherapyOfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interventions.BibliotherapyOffer"
+
+    case = factory.SubFactory(CaseFactory)
+    offered_on = factory.LazyAttribute(lambda o: o.case.start_date)
+    response = "accepted"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class GroupSessionFactory(factory.django.DjangoModelFactory):
+    """A session of a bibliotherapy group, with the offers whose clients came to it."""
+
+    class Meta:
+        model = "interventions.GroupSession"
+        skip_postgeneration_save = True
+
+    group = factory.SubFactory(
+        "tests.factories.BibliotherapyGroupFactory", starts_on=factory.SelfAttribute("..held_on")
+    )
+    held_on = factory.LazyFunction(timezone.localdate)
+
+    @factory.post_generation
+    def attended(self, create: bool, extracted: list[object] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.attended.set(extracted)
+
+
+class BibliotherapyGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interventions.BibliotherapyGroup"
+
+    process = factory.SubFactory(ProcessFactory)
+    name = factory.Sequence(lambda n: f"Läsgrupp {n}")
+    starts_on = factory.LazyFunction(timezone.localdate)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reporting.Milestone"
+
+    process = factory.SubFactory(ProcessFactory)
+    metric = "started"
+    target = 10
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=90))

@@ -72,14 +72,6 @@ def get_item(mapping: Any, key: Any) -> Any:
 
 
 @register.filter
-def small(count: Any, suppress: bool) -> Any:
-    """A count of one or two people shown as "<3" where the process asks for it."""
-    if suppress and isinstance(count, int) and 0 < count < 3:
-        return "<3"
-    return count
-
-
-@register.filter
 def audit_action(action: int) -> str:
     from ..audit import action_label
 
