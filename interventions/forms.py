@@ -6,13 +6,14 @@ import datetime
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klientstod.forms import DateInput
+from klientstod.layout import Fieldset
 from klientstod.models import Case, Organisation, Process, Unit, User
 
 from .models import (

@@ -6,7 +6,7 @@ import datetime
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import personnummer
+from .layout import Fieldset
 from .models import (
     Case,
     Client,
