@@ -164,6 +164,21 @@ class QuestionnaireAdminForm(forms.ModelForm):
             )
             self.fields["kind"].disabled = True
 
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        if self.instance.pk and not self.instance.is_current:
+            # Answers and reports refer to the old versions as they were.
+            current = Questionnaire.objects.filter(kind=self.instance.kind, is_current=True).first()
+            raise ValidationError(
+                _(
+                    "Only the current version can be changed. Open version %(version)s of "
+                    "this questionnaire to change it."
+                ),
+                code="not_current",
+                params={"version": current.version if current else "–"},
+            )
+        return self.cleaned_data
+
     def clean_questions(self) -> list[tuple[str, str]]:
         items = []
         for line in self.cleaned_data["questions"].splitlines():
