@@ -6,13 +6,14 @@ import datetime
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klientstod.forms import DateInput
+from klientstod.layout import Fieldset
 from klientstod.models import Case, Organisation, Process, Unit, User
 
 from .models import (
@@ -162,6 +163,21 @@ class QuestionnaireAdminForm(forms.ModelForm):
                 for item in self.instance.items.all()
             )
             self.fields["kind"].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        if self.instance.pk and not self.instance.is_current:
+            # Answers and reports refer to the old versions as they were.
+            current = Questionnaire.objects.filter(kind=self.instance.kind, is_current=True).first()
+            raise ValidationError(
+                _(
+                    "Only the current version can be changed. Open version %(version)s of "
+                    "this questionnaire to change it."
+                ),
+                code="not_current",
+                params={"version": current.version if current else "–"},
+            )
+        return self.cleaned_data
 
     def clean_questions(self) -> list[tuple[str, str]]:
         items = []

@@ -162,8 +162,16 @@ def questionnaire_save(
     next version, which is the current one from now on.
     """
     with transaction.atomic():
-        if questionnaire.pk and questionnaire.has_answers:
-            old = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+        stored = (
+            Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
+            if questionnaire.pk
+            else None
+        )
+        if stored is not None and not stored.is_current:
+            # Older versions stay as they were answered; only the current one changes.
+            raise ValidationError(_("Only the current version of a questionnaire can be changed."))
+        if stored is not None and questionnaire.has_answers:
+            old = stored
             old.is_current = False
             old.save(update_fields=["is_current"])
             questionnaire.pk = None

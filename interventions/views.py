@@ -489,7 +489,8 @@ def partner_overview(request: AuthenticatedRequest) -> HttpResponse:
 @role_required(*COORDINATOR)
 def contact_create(request: AuthenticatedRequest) -> HttpResponse:
     initial = {}
-    if case_pk := request.GET.get("case"):
+    # From a case page: ?case=<id>. Anything that is not an id starts an empty form.
+    if (case_pk := request.GET.get("case", "")).isdecimal():
         case = Case.objects.visible_to(request.user).filter(pk=case_pk).first()
         if case:
             initial = {"case": case.pk, "process": case.process_id, "kind": "case_consultation"}

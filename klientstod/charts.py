@@ -3,7 +3,11 @@
 One code path for every chart: the pages embed the SVG inline and the PDFs
 get the same markup, so what the steering group sees is what gets printed.
 Text stays text in the SVG (searchable, readable by screen readers, and the
-page's own font is used).
+page's own font is used). The labels are names people typed (processes, partners,
+milestones): matplotlib escapes them in the SVG, and reads no ``$…$`` as mathtext
+in them. The SVG carries no ``style`` attribute or element, only SVG's
+presentation attributes, so that a page under a Content-Security-Policy without
+inline styles shows it as drawn.
 
 Drawing is the slow part of a report page (tens of milliseconds a chart), so:
 each chart is its own ``Figure`` (no pyplot state, no lock between threads), the
@@ -21,6 +25,7 @@ import hashlib
 import io
 import itertools
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -42,6 +47,9 @@ STYLE = {
     "svg.hashsalt": "klientstod",  # the same ids in the SVG for the same chart
     "font.family": "sans-serif",
     "font.size": 9,
+    # A "$" in a label is a dollar sign, not the start of a formula (an unpaired one
+    # would stop the drawing).
+    "text.parse_math": False,
     "axes.edgecolor": "#9aa8b4",
     "axes.labelcolor": INK,
     "xtick.color": INK,
@@ -267,8 +275,35 @@ def _render(
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
+    svg = _presentation_attributes(svg)
     # A title for assistive technology; the figure is also described by a table.
     return svg.replace(">", f' role="img" aria-label="{_escape(title)}">', 1)
+
+
+#: matplotlib's one style sheet: ``*{stroke-linejoin: round; stroke-linecap: butt}``.
+STYLE_ELEMENT = re.compile(r"\s*<style[^>]*>\*\{([^}]*)\}</style>")
+STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
+
+
+def _presentation_attributes(svg: str) -> str:
+    """matplotlib's inline styles as SVG presentation attributes, which a CSP does not block.
+
+    Every property matplotlib writes (fill, stroke and their widths, caps, joins and
+    dashes, opacity, clip-path, font-size, font-family, text-anchor) is also an SVG
+    presentation attribute; the values are matplotlib's own (colours, sizes, font
+    names), never a label's text.
+    """
+
+    def attributes(declarations: str) -> str:
+        pairs = (part.split(":", 1) for part in declarations.split(";") if ":" in part)
+        return "".join(f' {name.strip()}="{value.strip()}"' for name, value in pairs)
+
+    defaults = ""
+    if match := STYLE_ELEMENT.search(svg):
+        defaults = attributes(match[1])
+        svg = svg[: match.start()] + svg[match.end() :]
+    svg = svg.replace("<svg ", "<svg" + defaults + " ", 1)
+    return STYLE_ATTRIBUTE.sub(lambda match: attributes(match[1]), svg)
 
 
 def _escape(text: str) -> str:

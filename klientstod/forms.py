@@ -6,7 +6,7 @@ import datetime
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import personnummer
 from .audit import record_access
+from .layout import Fieldset
 from .models import (
     Case,
     Client,

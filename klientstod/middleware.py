@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import resolve, reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class LanguageMiddleware:
@@ -94,3 +95,25 @@ class TwoFactorMiddleware:
             if not match.url_name or not match.url_name.startswith(OPEN_BEFORE_SECOND_FACTOR):
                 return redirect_to_login(request.get_full_path(), login_url=reverse("two-factor"))
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response to a signed-in user.
+
+    A page with a client's record must not stay in the browser's cache or history of a
+    shared computer, nor in a proxy, after the user has logged out. The login page
+    has it from Django's view; static files never come here (whitenoise serves them
+    first) and stay cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Asked before and after: a login or logout changes the user during the request.
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in or request.user.is_authenticated:
+            add_never_cache_headers(response)
+            response["Pragma"] = "no-cache"
+        return response

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import mimetypes
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -11,18 +15,67 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+#: Where a PDF's relative and ``/static/…`` references resolve: a file URL under the
+#: static prefix, which the fetcher below maps to the app's own static files.
+BASE_URL = "file://" + settings.STATIC_URL
 
-def _static_fetcher(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Serve ``/static/`` from the app's own files: a PDF never reaches out to the network."""
-    import weasyprint
 
-    if url.startswith("file://") or url.startswith(settings.STATIC_URL):
-        path = url.removeprefix("file://")
-        relative = path.split(settings.STATIC_URL, 1)[-1]
-        found = finders.find(relative)
-        if found:
-            return {"file_obj": open(found, "rb"), "filename": found}
-    return weasyprint.default_url_fetcher(url, *args, **kwargs)
+class StaticFilesOnly(Exception):
+    """A PDF referred to something other than one of the app's static files."""
+
+
+def static_file_url(url: str) -> Path | None:
+    """The app's static file a PDF's reference names, or None for anything else.
+
+    Only ``file:///static/<path>`` (what ``{% static %}`` and relative references
+    become against BASE_URL) names one, and only a file the staticfiles finders
+    find; no other file, host or scheme, and no way out of the static folders.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc or parts.query:
+        return None
+    relative = unquote(parts.path).removeprefix(settings.STATIC_URL)
+    if relative == unquote(parts.path) or not relative:
+        return None
+    path = PurePosixPath(relative)
+    if path.is_absolute() or ".." in path.parts or "\\" in relative or "\x00" in relative:
+        return None
+    found = finders.find(str(path))
+    return Path(found) if isinstance(found, str) else None
+
+
+@functools.cache
+def _static_fetcher_class() -> Any:
+    # Built on first use: importing WeasyPrint loads Pango, which is slow, and most
+    # requests never print.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFileResponse(URLFetcherResponse):
+        def __init__(self, url: str, file: Path) -> None:
+            content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            super().__init__(url, file.read_bytes(), headers={"Content-Type": content_type})
+            self.file = file
+
+        @property
+        def path(self) -> str:
+            # The file itself (WeasyPrint may read it again), not the URL's /static/ path.
+            return str(self.file)
+
+    class StaticFetcher(URLFetcher):
+        """Serves the app's static files to WeasyPrint and refuses every other URL.
+
+        A PDF never reaches the network or the server's other files, whatever a
+        template (or text in it) refers to: the refusal makes WeasyPrint leave the
+        resource out and print the rest.
+        """
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            file = static_file_url(url)
+            if file is None:
+                raise StaticFilesOnly(f"Not one of the app's static files: {url[:200]}")
+            return StaticFileResponse(url, file)
+
+    return StaticFetcher
 
 
 #: How long a printed report stays in the cache; any change in it is a new key anyway.
@@ -59,7 +112,7 @@ def _print(html: str) -> bytes:
 
     # PDF/UA: a tagged PDF with its language and structure, readable by screen readers.
     return weasyprint.HTML(
-        string=html, base_url="file://" + settings.STATIC_URL, url_fetcher=_static_fetcher
+        string=html, base_url=BASE_URL, url_fetcher=_static_fetcher_class()()
     ).write_pdf(pdf_variant="pdf/ua-1")
 
 

@@ -7,16 +7,16 @@ import re
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from klientstod import personnummer
 from klientstod.forms import DateInput, DateTimeInput, coordinator_choices
+from klientstod.layout import Fieldset, Paragraph
 from klientstod.models import Organisation, Process, Unit, User
 from klientstod.querysets import has_role
 
@@ -173,12 +173,9 @@ class ReferralForm(forms.ModelForm):
             del self.fields["slot"]
             self.helper.layout[-1] = Fieldset(
                 _("First meeting"),
-                HTML(
-                    '<p class="text-body-secondary">'
-                    + escape(
-                        _("No free times are published now: the coordinator sends the client one.")
-                    )
-                    + "</p>"
+                Paragraph(
+                    _("No free times are published now: the coordinator sends the client one."),
+                    css_class="text-body-secondary",
                 ),
             )
 

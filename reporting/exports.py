@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -18,6 +19,23 @@ from klientstod.smallcounts import Masked, SmallCounts
 
 from . import tables
 from .selectors import Report
+
+#: What Excel and LibreOffice read as the start of a formula, or of a new cell.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_value(value: Any) -> Any:
+    """A value as a spreadsheet cell: a number or date as it is, text never as a formula.
+
+    Names in the exports are typed by people (a process, a partner); one that starts
+    like a formula (``=HYPERLINK(…)``) would run when the file is opened. Such text
+    gets a leading apostrophe, the spreadsheet's own mark for "this is text".
+    """
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _cell(value: Any) -> Any:
@@ -60,7 +78,7 @@ def to_csv(columns: Sequence[Report], counts: SmallCounts) -> bytes:
     # Semicolons and a byte order mark: how Excel in Sweden reads a CSV file.
     writer = csv.writer(buffer, delimiter=";")
     for line in rows(columns, counts):
-        writer.writerow(["" if value is None else value for value in line])
+        writer.writerow(["" if value is None else cell_value(_cell(value)) for value in line])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -69,10 +87,10 @@ def to_xlsx(columns: Sequence[Report], counts: SmallCounts, title: str) -> bytes
     sheet = workbook.active
     assert sheet is not None
     sheet.title = _("Status report")[:31]
-    sheet.append([title])
+    sheet.append([cell_value(title)])
     sheet["A1"].font = Font(bold=True, size=13)
     for number, line in enumerate(rows(columns, counts)):
-        sheet.append(["" if value is None else value for value in line])
+        sheet.append(["" if value is None else cell_value(_cell(value)) for value in line])
         if number == 0:
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)

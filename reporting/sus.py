@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 
 from klientstod.models import Case, Consent, EducationLevel, IncomeSource, Process
 
+from .exports import cell_value
 from .periods import Period
 from .selectors import cases_during
 
@@ -90,13 +91,13 @@ def to_xlsx(people: list[Participant], title: str) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "SUS"
-    sheet.append([title])
+    sheet.append([cell_value(title)])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(HEADINGS)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for participant in people:
-        sheet.append(row(participant))
+        sheet.append([cell_value(value) for value in row(participant)])
     for column, width in zip("ABCDEFGHI", (16, 12, 12, 30, 30, 28, 30, 12, 50), strict=True):
         sheet.column_dimensions[column].width = width
     for cells in sheet.iter_rows(min_row=3, min_col=2, max_col=3):

@@ -102,18 +102,40 @@ def case(process, coordinator):
 
 @pytest.fixture
 def browser_page():
-    """A page in the system Chromium, in Swedish and Stockholm time."""
+    """A page in the system Chromium, in Swedish and Stockholm time.
+
+    Whatever the journey does, no page it visits may break the Content-Security-Policy:
+    a refused inline script or style would be a feature that silently does not work.
+    """
     executable = chromium_path()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         page = context.new_page()
         page.set_default_timeout(15_000)
+        violations: list[str] = []
+
+        def on_console(message) -> None:
+            if "Content Security Policy" in message.text:
+                violations.append(f"{page.url}: {message.text}")
+
+        page.on("console", on_console)
         yield page
         context.close()
         browser.close()
+        assert not violations, "\n".join(dict.fromkeys(violations))
+
+
+#: Chromium logs a refusal itself; the event also names what was refused and where.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy violation: ${event.violatedDirective} `
+    + `${event.blockedURI} ${event.sourceFile}:${event.lineNumber} ${event.sample}`);
+});
+"""
 
 
 @pytest.fixture(scope="session")
