@@ -414,7 +414,7 @@ APP_DIRS = ["klientstod", "referrals", "interventions", "reporting"]
 #: crispy-forms layout objects that render their text as a template.
 TEMPLATE_RENDERING = {"Fieldset", "HTML", "Button", "Submit", "Reset", "Hidden", "Alert"}
 #: The only values a template prints with |safe: SVG the app draws and escapes itself.
-SAFE_SVG = {"svg|safe", "inflow_chart|safe", "qr_svg|safe"}
+SAFE_SVG = {"svg|safe", "chart.svg|safe", "inflow_chart|safe", "qr_svg|safe"}
 
 
 def python_files() -> list[Path]:
