@@ -129,13 +129,21 @@ KLIENTSTOD_REQUIRE_2FA = envbool("DJANGO_REQUIRE_2FA", not DEBUG)
 KLIENTSTOD_2FA_ROLES = ("coordinator", "bibliotherapist", "admin")
 OTP_TOTP_ISSUER = "Klientstöd"
 
-# Lockout after repeated failed logins, by username and address together, for a while.
+# Lockout after repeated failed logins, for a while (klientstod.lockout.LockoutHandler):
+# by username and address together (a few typos), by username across addresses (one
+# account guessed from many addresses) and by address across usernames (one password
+# tried on every account), the last with a higher limit, so that an office behind one
+# NAT address is not locked out by its staff's typos.
+AXES_HANDLER = "klientstod.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = envint("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+KLIENTSTOD_LOGIN_USERNAME_FAILURE_LIMIT = envint("DJANGO_LOGIN_USERNAME_FAILURE_LIMIT", 10)
+KLIENTSTOD_LOGIN_ADDRESS_FAILURE_LIMIT = envint("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lockout page (registration/locked_out.html), with the cool-off in minutes.
+AXES_LOCKOUT_CALLABLE = "klientstod.lockout.lockout_response"
 AXES_IPWARE_PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 0)
 
 ROOT_URLCONF = "klientstod.urls"

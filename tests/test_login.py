@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from .factories import PASSWORD
@@ -70,6 +72,18 @@ def test_a_referrer_needs_no_second_factor(client, users):
     assert response.redirect_chain[-1][0] == reverse("referrals:referral-mine")
 
 
+def failed_login(username: str, address: str) -> int:
+    http = Client(REMOTE_ADDR=address)
+    return http.post(
+        reverse("login"), {"username": username, "password": "fel-lösenord"}
+    ).status_code
+
+
+def login_status(username: str, address: str) -> int:
+    http = Client(REMOTE_ADDR=address)
+    return http.post(reverse("login"), {"username": username, "password": PASSWORD}).status_code
+
+
 @pytest.mark.django_db
 def test_repeated_failures_lock_the_username_from_that_address(client, coordinator):
     for _ in range(5):
@@ -78,13 +92,60 @@ def test_repeated_failures_lock_the_username_from_that_address(client, coordinat
         reverse("login"), {"username": coordinator.username, "password": PASSWORD}
     )
     assert response.status_code == 429
-    assert "För många misslyckade försök" in response.content.decode()
+    body = response.content.decode()
+    assert "För många misslyckade försök" in body and "om 15 minuter" in body
     # Another address is not locked out by someone else's attempts.
-    other = client.__class__(REMOTE_ADDR="10.0.0.9")
-    response = other.post(
+    assert login_status(coordinator.username, "10.0.0.9") == 302
+
+
+@pytest.mark.django_db
+def test_failures_on_one_username_from_many_addresses_lock_it_everywhere(coordinator, users):
+    # One failure each from ten addresses: never five from one. The tenth locks.
+    statuses = [failed_login(coordinator.username, f"10.0.1.{n}") for n in range(10)]
+    assert statuses == [200] * 9 + [429]
+    assert login_status(coordinator.username, "10.0.2.1") == 429
+    # The addresses themselves are not locked for others.
+    assert login_status(users["steering"].username, "10.0.1.1") == 302
+
+
+@pytest.mark.django_db
+def test_one_address_trying_every_username_is_locked(coordinator, users):
+    statuses = [failed_login(f"anvandare{n}", "10.0.3.1") for n in range(30)]
+    assert statuses == [200] * 29 + [429]
+    assert login_status(coordinator.username, "10.0.3.1") == 429
+    assert login_status(coordinator.username, "10.0.3.2") == 302
+
+
+@pytest.mark.django_db
+def test_an_office_behind_one_address_is_not_locked_by_its_typos(users):
+    # Six colleagues behind one NAT address mistype four times each: 24 failures.
+    for role in users:
+        for _ in range(4):
+            failed_login(role, "10.0.4.1")
+    for role in users:
+        assert login_status(role, "10.0.4.1") == 302, role
+
+
+@pytest.mark.django_db
+def test_a_good_login_does_not_wipe_an_address_s_count(coordinator, users):
+    for n in range(29):
+        failed_login(f"anvandare{n}", "10.0.5.1")
+    # Someone with a working password logs in from the same address ...
+    assert login_status(users["steering"].username, "10.0.5.1") == 302
+    # ... and the spraying run's count stays: one more failure locks the address.
+    failed_login("anvandare29", "10.0.5.1")
+    assert login_status(coordinator.username, "10.0.5.1") == 429
+
+
+@pytest.mark.django_db
+def test_the_lockout_page_says_how_long_it_lasts(settings, coordinator):
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=40)
+    for _ in range(5):
+        failed_login(coordinator.username, "10.0.6.1")
+    response = Client(REMOTE_ADDR="10.0.6.1").post(
         reverse("login"), {"username": coordinator.username, "password": PASSWORD}
     )
-    assert response.status_code == 302
+    assert response.status_code == 429 and "om 40 minuter" in response.content.decode()
 
 
 def age_session(http, *, idle: int = 0, started: int = 0) -> None:
