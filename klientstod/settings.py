@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "klientstod.middleware.SessionLimitsMiddleware",
     "klientstod.middleware.TwoFactorMiddleware",
+    # After the second factor: a password the administrator set is changed first.
+    "klientstod.middleware.PasswordChangeMiddleware",
     # Who did it, and from where, for every audit log entry of the request.
     "auditlog.middleware.AuditlogMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -123,11 +125,19 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# A second factor (TOTP, django-otp) for the roles that read clients' records. On by
-# default in production; the local demo (DJANGO_DEBUG=1) runs without it unless asked.
+# A second factor (TOTP, django-otp) for every role that sees personal data: referrers
+# too, who write personnummer, addresses and reasons. The steering group and the
+# evaluator see aggregates only; they may set up an app, and are then asked for its code.
+# On by default in production; the local demo (DJANGO_DEBUG=1) runs without it unless asked.
 KLIENTSTOD_REQUIRE_2FA = envbool("DJANGO_REQUIRE_2FA", not DEBUG)
-KLIENTSTOD_2FA_ROLES = ("coordinator", "bibliotherapist", "admin")
+KLIENTSTOD_2FA_ROLES = ("coordinator", "bibliotherapist", "referrer", "admin")
 OTP_TOTP_ISSUER = "Klientstöd"
+# The administrator never sees another user's TOTP key or QR code (klientstod.admin also
+# replaces django-otp's device admin, which would let them add a device with a known key).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Setting up an authenticator app takes a one-time enrolment code that the administrator
+# issues (klientstod.models.EnrolmentCode); it is valid this many days.
+KLIENTSTOD_ENROLMENT_CODE_DAYS = 7
 
 # Lockout after repeated failed logins, for a while (klientstod.lockout.LockoutHandler):
 # by username and address together (a few typos), by username across addresses (one

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 import os
 import subprocess
@@ -25,21 +26,35 @@ def code(device) -> str:
     return f"{totp.token():06d}"
 
 
+def issue_code(user, by=None) -> str:
+    from klientstod import services
+
+    return services.enrolment_code_issue(user=user, by=by)
+
+
 @pytest.mark.django_db
-def test_the_coordinator_sets_up_two_factor_at_the_first_login(client, coordinator):
+def test_the_coordinator_sets_up_two_factor_at_the_first_login(client, coordinator, users):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    enrolment_code = issue_code(coordinator, by=users["admin"])
     response = client.post(
         reverse("login"), {"username": coordinator.username, "password": PASSWORD}, follow=True
     )
     assert response.redirect_chain[-1][0].startswith(reverse("two-factor-setup"))
     body = response.content.decode()
-    assert "<svg" in body and "Ställ in tvåstegsinloggning" in body
+    # First the enrolment code: no key, no QR code, no device yet.
+    assert "Ställ in tvåstegsinloggning" in body and "Aktiveringskod" in body
+    assert "<svg" not in body and not TOTPDevice.objects.filter(user=coordinator).exists()
     # Nothing else opens before the second factor.
     closed = client.get(reverse("klientstod:case-list"))
     assert closed.status_code == 302 and closed["Location"].startswith(reverse("two-factor"))
-    device = TOTPDevice.objects.get(user=coordinator)
     setup = reverse("two-factor-setup") + "?next=/"
+    response = client.post(setup, {"code": enrolment_code.lower().replace("-", " ")})
+    assert response.status_code == 302
+    body = client.get(setup).content.decode()
+    assert "<svg" in body and "Steg 2 av 2" in body
+    device = TOTPDevice.objects.get(user=coordinator)
+    assert base64.b32encode(device.bin_key).decode() in body
     wrong = client.post(setup, {"token": "000000" if code(device) != "000000" else "111111"})
     assert "token" in wrong.context["form"].errors
     device.refresh_from_db()
@@ -49,6 +64,7 @@ def test_the_coordinator_sets_up_two_factor_at_the_first_login(client, coordinat
     device.refresh_from_db()
     assert device.confirmed
     assert "Min dag" in client.get("/").content.decode()
+    assert coordinator.enrolment_codes.get().used_at is not None
 
 
 @pytest.mark.django_db
@@ -64,12 +80,52 @@ def test_with_an_app_set_up_the_code_is_asked_after_the_password(client, coordin
 
 
 @pytest.mark.django_db
-def test_a_referrer_needs_no_second_factor(client, users):
+def test_a_referrer_cannot_open_a_referral_with_the_password_alone(client, users, process):
+    from .conftest import verified_device
+    from .factories import ReferralFactory
+
     referrer = users["referrer"]
+    referral = ReferralFactory(
+        process=process, referrer=referrer, organisation=referrer.organisation
+    )
+    url = reverse("referrals:referral-sent", args=[referral.pk])
     response = client.post(
         reverse("login"), {"username": referrer.username, "password": PASSWORD}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("referrals:referral-mine")
+    assert response.redirect_chain[-1][0].startswith(reverse("two-factor-setup"))
+    for path in (url, reverse("referrals:referral-mine"), reverse("referrals:referral-create")):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith(reverse("two-factor"))
+    # With the app's code, the referral opens.
+    device = verified_device(referrer)
+    client.post(reverse("two-factor"), {"token": code(device)})
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_steering_group_may_go_without_but_once_set_up_the_code_is_asked(client, users):
+    from .conftest import verified_device
+
+    steering = users["steering"]
+    client.post(reverse("login"), {"username": steering.username, "password": PASSWORD})
+    assert client.get("/").status_code == 200
+    client.post(reverse("logout"))
+    device = verified_device(steering)
+    client.post(reverse("login"), {"username": steering.username, "password": PASSWORD})
+    assert client.get("/")["Location"].startswith(reverse("two-factor"))
+    client.post(reverse("two-factor"), {"token": code(device)})
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_superuser_without_a_role_is_asked_for_the_second_factor(client):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("drift", "drift@example.se", PASSWORD)
+    client.post(reverse("login"), {"username": "drift", "password": PASSWORD})
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("two-factor"))
 
 
 def failed_login(username: str, address: str) -> int:
