@@ -11,8 +11,10 @@ class KlientstodConfig(AppConfig):
 
         from . import checks, timeline  # noqa: F401  (registers checks and timeline providers)
         from .middleware import session_started
+        from .twofactor import remember_enrolment
 
         user_logged_in.connect(session_started, dispatch_uid="klientstod-session-started")
+        user_logged_in.connect(remember_enrolment, dispatch_uid="klientstod-remember-enrolment")
 
         from .audit import register_models
 

@@ -8,6 +8,7 @@ from typing import Any, cast
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -475,3 +476,12 @@ class AuditFilterForm(forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
     client = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """The user's own new password (Django's form; saving clears ``must_change_password``)."""
+
+    def save(self, commit: bool = True) -> User:
+        from . import services
+
+        return services.password_change(user=self.user, password=self.cleaned_data["new_password1"])

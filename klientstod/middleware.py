@@ -13,9 +13,12 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import resolve, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+
+from .twofactor import second_factor_required
 
 
 class LanguageMiddleware:
@@ -76,7 +79,7 @@ OPEN_BEFORE_SECOND_FACTOR = ("two-factor", "logout", "set_language", "accessibil
 
 
 class TwoFactorMiddleware:
-    """Send coordinators, bibliotherapists and administrators to the second factor first."""
+    """Send the roles that see personal data (and whoever set up an app) to the second factor."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -84,11 +87,10 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if (
-            settings.KLIENTSTOD_REQUIRE_2FA
-            and user is not None
+            user is not None
             and user.is_authenticated
-            and user.role in settings.KLIENTSTOD_2FA_ROLES
             and not user.is_verified()
+            and second_factor_required(request)
             and not request.path.startswith(settings.STATIC_URL)
         ):
             match = request.resolver_match or resolve(request.path_info)
@@ -117,3 +119,42 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             response["Pragma"] = "no-cache"
         return response
+
+
+#: Pages a user whose password the administrator set may open before changing it.
+OPEN_BEFORE_PASSWORD_CHANGE = {
+    "login",
+    "logout",
+    "two-factor",
+    "two-factor-setup",
+    "password_change",
+    "password_change_done",
+    "set_language",
+    "klientstod:accessibility",
+    "klientstod:health",
+}
+
+
+class PasswordChangeMiddleware:
+    """Send a user whose password an administrator set to change it, before anything else.
+
+    It runs after the second factor: the administrator knows the password they set (and
+    it travels to the user somehow), so changing it needs the authenticator app too;
+    someone who has only that password cannot replace it with one of their own.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.must_change_password
+            and not request.path.startswith(settings.STATIC_URL)
+        ):
+            match = request.resolver_match or resolve(request.path_info)
+            if match.view_name not in OPEN_BEFORE_PASSWORD_CHANGE:
+                return redirect("password_change")
+        return self.get_response(request)

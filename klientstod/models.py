@@ -23,6 +23,7 @@ from .querysets import (
     CaseQuerySet,
     ClientQuerySet,
     ConsentQuerySet,
+    EnrolmentCodeQuerySet,
     MeetingQuerySet,
     ProcessQuerySet,
 )
@@ -220,6 +221,14 @@ class User(AbstractUser):
         Process, blank=True, related_name="members", verbose_name=_("processes")
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_(
+            "Set when an administrator sets the password: the user chooses a new one at the "
+            "next login."
+        ),
+    )
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]
@@ -235,6 +244,86 @@ class User(AbstractUser):
     @property
     def is_coordinator(self) -> bool:
         return self.has_role(Role.COORDINATOR)
+
+
+def _enrolment_code_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.KLIENTSTOD_ENROLMENT_CODE_DAYS)
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code, issued by an administrator, that lets a user set up an authenticator app.
+
+    Knowing a user's password is not enough to enrol an app in their name: the code is
+    handed over by another channel than the password. Only a hash of the code is kept
+    (Django's password hashers); the code itself is shown once, to the administrator who
+    issued it. A newer code replaces the older ones; a code wears out after
+    ``MAX_FAILED_ATTEMPTS`` wrong tries.
+    """
+
+    #: Characters without look-alikes (no 0/O, 1/I/L), for reading aloud and typing.
+    ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    LENGTH = 12
+    MAX_FAILED_ATTEMPTS = 5
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="enrolment_codes", verbose_name=_("user")
+    )
+    code_hash = models.CharField(max_length=128, editable=False)
+    issued_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"), default=_enrolment_code_expiry)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("replaced"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+
+    objects = EnrolmentCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("enrolment code")
+        verbose_name_plural = _("enrolment codes")
+
+    def __str__(self) -> str:
+        return f"{self.user} {timezone.localtime(self.issued_at):%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def generate(cls) -> str:
+        """A new code in clear, in groups of four: about 59 bits of chance."""
+        import secrets
+
+        raw = "".join(secrets.choice(cls.ALPHABET) for _ in range(cls.LENGTH))
+        return "-".join(raw[i : i + 4] for i in range(0, cls.LENGTH, 4))
+
+    @staticmethod
+    def normalise(code: str) -> str:
+        """What the user typed, without spaces or dashes and in capitals."""
+        return "".join(ch for ch in code.upper() if ch.isalnum())
+
+    def set_code(self, code: str) -> None:
+        from django.contrib.auth.hashers import make_password
+
+        self.code_hash = make_password(self.normalise(code))
+
+    def matches(self, code: str) -> bool:
+        """Compare with the stored hash (the hashers compare in constant time)."""
+        from django.contrib.auth.hashers import check_password
+
+        return check_password(self.normalise(code), self.code_hash)
+
+    def is_usable(self, now: datetime.datetime | None = None) -> bool:
+        return (
+            self.used_at is None
+            and self.revoked_at is None
+            and self.expires_at > (now or timezone.now())
+            and self.failed_attempts < self.MAX_FAILED_ATTEMPTS
+        )
 
 
 class Gender(models.TextChoices):

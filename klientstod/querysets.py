@@ -109,3 +109,16 @@ class ConsentQuerySet(models.QuerySet):
         return self.filter(
             Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day), given_on__lte=day
         )
+
+
+class EnrolmentCodeQuerySet(models.QuerySet):
+    def usable(self, now: datetime.datetime | None = None) -> EnrolmentCodeQuerySet:
+        """Codes that may still be redeemed: unused, not replaced, not expired, not worn out."""
+        from .models import EnrolmentCode
+
+        return self.filter(
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now or timezone.now(),
+            failed_attempts__lt=EnrolmentCode.MAX_FAILED_ATTEMPTS,
+        )

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import (
     Case,
     CaseStatus,
     Client,
     Consent,
+    EnrolmentCode,
     Meeting,
     MeetingStatus,
     Organisation,
@@ -234,3 +237,114 @@ def case_follow_up(*, case: Case, done_on: datetime.date, result: str, by: User)
         locked.save()
         case.refresh_from_db()
         return locked
+
+
+# Logging in: enrolment codes, the authenticator app and passwords ----------
+
+
+def enrolment_code_issue(*, user: User, by: User | None, reset_authenticator: bool = False) -> str:
+    """Issue a new enrolment code for ``user`` and return it in clear, to be shown once.
+
+    Earlier codes stop working, and an app set up halfway (unconfirmed) is removed. A
+    user who has an app already gets a code only with ``reset_authenticator`` (a lost or
+    new phone), which removes that app too, so that the user notices. An administrator
+    does not issue their own code: another administrator, or the operator with
+    ``manage.py enrolment_code``, does.
+    """
+    if by is not None and by.pk == user.pk:
+        raise ValidationError(_("Another administrator issues your own enrolment code."))
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        devices = TOTPDevice.objects.filter(user=user)
+        if not reset_authenticator and devices.filter(confirmed=True).exists():
+            raise ValidationError(
+                _("%(user)s has already set up an authenticator app. Reset it instead.")
+                % {"user": user}
+            )
+        now = timezone.now()
+        EnrolmentCode.objects.filter(
+            user=user, used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
+        (devices if reset_authenticator else devices.filter(confirmed=False)).delete()
+        code = EnrolmentCode.generate()
+        enrolment = EnrolmentCode(
+            user=user,
+            issued_by=by,
+            issued_at=now,
+            expires_at=now + datetime.timedelta(days=settings.KLIENTSTOD_ENROLMENT_CODE_DAYS),
+        )
+        enrolment.set_code(code)
+        enrolment.save()
+    return code
+
+
+def enrolment_code_redeem(*, user: User, code: str) -> EnrolmentCode:
+    """Check the code the user typed; if right, make a new (unconfirmed) app for them to scan.
+
+    A wrong code counts against the user's current code, which stops working after
+    ``EnrolmentCode.MAX_FAILED_ATTEMPTS`` wrong tries. Only the user's current code is
+    compared, through the password hashers, so the time taken tells nothing about it.
+    """
+    from django.contrib.auth.hashers import make_password
+
+    with transaction.atomic():
+        current = EnrolmentCode.objects.select_for_update().usable().filter(user=user).first()
+        if current is None:
+            make_password(code)  # as long as a comparison takes
+            matched = False
+        else:
+            matched = current.matches(code)
+            if matched:
+                TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+                TOTPDevice.objects.create(user=user, name="Klientstöd", confirmed=False)
+            else:
+                current.failed_attempts += 1
+                current.save(update_fields=["failed_attempts"])
+    # Raised after the transaction, so that a wrong try is counted.
+    if current is None or not current.is_usable():
+        raise ValidationError(
+            _(
+                "You have no valid enrolment code: it has been used, has expired, has been "
+                "replaced by a newer one or was typed wrong too many times. Ask the "
+                "administrator for a new code."
+            )
+        )
+    if not matched:
+        left = EnrolmentCode.MAX_FAILED_ATTEMPTS - current.failed_attempts
+        raise ValidationError(
+            ngettext(
+                "The code is wrong. Check it and try again (%(left)d try left).",
+                "The code is wrong. Check it and try again (%(left)d tries left).",
+                left,
+            )
+            % {"left": left}
+        )
+    return current
+
+
+def two_factor_enrol(*, user: User, enrolment: EnrolmentCode, device: TOTPDevice) -> None:
+    """Confirm the app the user has scanned (its code already checked) and use up the code."""
+    with transaction.atomic():
+        locked = (
+            EnrolmentCode.objects.select_for_update()
+            .usable()
+            .filter(pk=enrolment.pk, user=user)
+            .first()
+        )
+        if locked is None or device.user_id != user.pk:
+            raise ValidationError(
+                _("The enrolment code is no longer valid. Ask the administrator for a new code.")
+            )
+        locked.used_at = timezone.now()
+        locked.save(update_fields=["used_at"])
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+
+
+def password_change(*, user: User, password: str) -> User:
+    """The user's own new password; one the administrator set no longer has to be changed."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+    return user

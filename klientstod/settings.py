@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "klientstod.middleware.SessionLimitsMiddleware",
     "klientstod.middleware.TwoFactorMiddleware",
+    # After the second factor: a password the administrator set is changed first.
+    "klientstod.middleware.PasswordChangeMiddleware",
     # Who did it, and from where, for every audit log entry of the request.
     "auditlog.middleware.AuditlogMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -129,19 +131,35 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# A second factor (TOTP, django-otp) for the roles that read clients' records. On by
-# default in production; the local demo (DJANGO_DEBUG=1) runs without it unless asked.
+# A second factor (TOTP, django-otp) for every role that sees personal data: referrers
+# too, who write personnummer, addresses and reasons. The steering group and the
+# evaluator see aggregates only; they may set up an app, and are then asked for its code.
+# On by default in production; the local demo (DJANGO_DEBUG=1) runs without it unless asked.
 KLIENTSTOD_REQUIRE_2FA = envbool("DJANGO_REQUIRE_2FA", not DEBUG)
-KLIENTSTOD_2FA_ROLES = ("coordinator", "bibliotherapist", "admin")
+KLIENTSTOD_2FA_ROLES = ("coordinator", "bibliotherapist", "referrer", "admin")
 OTP_TOTP_ISSUER = "Klientstöd"
+# The administrator never sees another user's TOTP key or QR code (klientstod.admin also
+# replaces django-otp's device admin, which would let them add a device with a known key).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Setting up an authenticator app takes a one-time enrolment code that the administrator
+# issues (klientstod.models.EnrolmentCode); it is valid this many days.
+KLIENTSTOD_ENROLMENT_CODE_DAYS = 7
 
-# Lockout after repeated failed logins, by username and address together, for a while.
+# Lockout after repeated failed logins, for a while (klientstod.lockout.LockoutHandler):
+# by username and address together (a few typos), by username across addresses (one
+# account guessed from many addresses) and by address across usernames (one password
+# tried on every account), the last with a higher limit, so that an office behind one
+# NAT address is not locked out by its staff's typos.
+AXES_HANDLER = "klientstod.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = envint("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+KLIENTSTOD_LOGIN_USERNAME_FAILURE_LIMIT = envint("DJANGO_LOGIN_USERNAME_FAILURE_LIMIT", 10)
+KLIENTSTOD_LOGIN_ADDRESS_FAILURE_LIMIT = envint("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lockout page (registration/locked_out.html), with the cool-off in minutes.
+AXES_LOCKOUT_CALLABLE = "klientstod.lockout.lockout_response"
 AXES_IPWARE_PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 0)
 
 ROOT_URLCONF = "klientstod.urls"

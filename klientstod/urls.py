@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from klientstod import twofactor
+from klientstod.forms import PasswordChangeForm
 
 urlpatterns = [
     path(
@@ -15,6 +16,21 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", twofactor.verify, name="two-factor"),
     path("accounts/two-factor/setup/", twofactor.setup, name="two-factor-setup"),
+    # Every user changes their own password here (Django's views, our form and templates).
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(
+            form_class=PasswordChangeForm, template_name="registration/password_change.html"
+        ),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/password_changed.html"
+        ),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("referrals.urls")),

@@ -71,6 +71,8 @@ class AccessibilityChecker:
 
 
 def log_in(page, live_server, username: str, axe: AccessibilityChecker | None = None) -> None:
+    from django.conf import settings
+
     from klientstod.models import User
 
     from .conftest import verified_device
@@ -78,9 +80,8 @@ def log_in(page, live_server, username: str, axe: AccessibilityChecker | None = 
 
     # Users of the roles that need a second factor have their authenticator set up.
     user = User.objects.get(username=username)
-    device = (
-        verified_device(user) if user.role in ("coordinator", "bibliotherapist", "admin") else None
-    )
+    needs_app = user.role in settings.KLIENTSTOD_2FA_ROLES or user.is_staff
+    device = verified_device(user) if needs_app else None
     page.goto(f"{live_server.url}/accounts/login/")
     if axe:
         axe.check(page, "login")

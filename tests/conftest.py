@@ -174,7 +174,7 @@ def force_login_passes_the_second_factor(monkeypatch):
 
     def force_login(self, user, backend=None):
         original(self, user, backend)
-        if user.role in settings.KLIENTSTOD_2FA_ROLES:
+        if user.role in settings.KLIENTSTOD_2FA_ROLES or user.is_staff:
             session = self.session
             session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
             session.save()

@@ -33,8 +33,9 @@ ALL_ROLES = [role.value for role in Role]
 COORDINATOR_ONLY = {role: 403 for role in ALL_ROLES} | {Role.COORDINATOR: 200}
 REFERRER_ONLY = {role: 403 for role in ALL_ROLES} | {Role.REFERRER: 200}
 LIBRARY = COORDINATOR_ONLY | {Role.BIBLIOTHERAPIST: 200}
-SECOND_FACTOR_ROLES_200 = {Role.COORDINATOR: 200, Role.BIBLIOTHERAPIST: 200, Role.ADMIN: 200}
-SECOND_FACTOR_ROLES_302 = {Role.COORDINATOR: 302, Role.BIBLIOTHERAPIST: 302, Role.ADMIN: 302}
+SECOND_FACTOR_ROLES = (Role.COORDINATOR, Role.BIBLIOTHERAPIST, Role.REFERRER, Role.ADMIN)
+SECOND_FACTOR_ROLES_200 = {role: 200 for role in SECOND_FACTOR_ROLES}
+SECOND_FACTOR_ROLES_302 = {role: 302 for role in SECOND_FACTOR_ROLES}
 REPORT_READERS = {role: 200 for role in ALL_ROLES} | {
     Role.REFERRER: 403,
     Role.BIBLIOTHERAPIST: 403,
@@ -80,9 +81,12 @@ RULES: dict[str, Rule] = {
     "klientstod:accessibility": Rule({role: 200 for role in ALL_ROLES}, public=True),
     "klientstod:health": Rule({role: 200 for role in ALL_ROLES}, public=True),
     # The second factor: roles that have an app set up are asked for the code; the
-    # others are offered to set one up.
+    # others are offered to set one up (the page asks for an enrolment code first).
     "two-factor": Rule({role: 302 for role in ALL_ROLES} | SECOND_FACTOR_ROLES_200),
     "two-factor-setup": Rule({role: 200 for role in ALL_ROLES} | SECOND_FACTOR_ROLES_302),
+    # Everyone changes their own password.
+    "password_change": Rule({role: 200 for role in ALL_ROLES}),
+    "password_change_done": Rule({role: 200 for role in ALL_ROLES}),
     "klientstod:audit-log": Rule({role: 403 for role in ALL_ROLES} | {Role.ADMIN: 200}),
     "klientstod:retention": Rule({role: 403 for role in ALL_ROLES} | {Role.ADMIN: 200}),
     "klientstod:case-close": Rule(COORDINATOR_ONLY, _case, other_process=404),

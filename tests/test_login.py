@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import datetime
 import os
 import subprocess
 import sys
@@ -9,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from .factories import PASSWORD
@@ -23,21 +26,35 @@ def code(device) -> str:
     return f"{totp.token():06d}"
 
 
+def issue_code(user, by=None) -> str:
+    from klientstod import services
+
+    return services.enrolment_code_issue(user=user, by=by)
+
+
 @pytest.mark.django_db
-def test_the_coordinator_sets_up_two_factor_at_the_first_login(client, coordinator):
+def test_the_coordinator_sets_up_two_factor_at_the_first_login(client, coordinator, users):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    enrolment_code = issue_code(coordinator, by=users["admin"])
     response = client.post(
         reverse("login"), {"username": coordinator.username, "password": PASSWORD}, follow=True
     )
     assert response.redirect_chain[-1][0].startswith(reverse("two-factor-setup"))
     body = response.content.decode()
-    assert "<svg" in body and "Ställ in tvåstegsinloggning" in body
+    # First the enrolment code: no key, no QR code, no device yet.
+    assert "Ställ in tvåstegsinloggning" in body and "Aktiveringskod" in body
+    assert "<svg" not in body and not TOTPDevice.objects.filter(user=coordinator).exists()
     # Nothing else opens before the second factor.
     closed = client.get(reverse("klientstod:case-list"))
     assert closed.status_code == 302 and closed["Location"].startswith(reverse("two-factor"))
-    device = TOTPDevice.objects.get(user=coordinator)
     setup = reverse("two-factor-setup") + "?next=/"
+    response = client.post(setup, {"code": enrolment_code.lower().replace("-", " ")})
+    assert response.status_code == 302
+    body = client.get(setup).content.decode()
+    assert "<svg" in body and "Steg 2 av 2" in body
+    device = TOTPDevice.objects.get(user=coordinator)
+    assert base64.b32encode(device.bin_key).decode() in body
     wrong = client.post(setup, {"token": "000000" if code(device) != "000000" else "111111"})
     assert "token" in wrong.context["form"].errors
     device.refresh_from_db()
@@ -47,6 +64,7 @@ def test_the_coordinator_sets_up_two_factor_at_the_first_login(client, coordinat
     device.refresh_from_db()
     assert device.confirmed
     assert "Min dag" in client.get("/").content.decode()
+    assert coordinator.enrolment_codes.get().used_at is not None
 
 
 @pytest.mark.django_db
@@ -62,12 +80,64 @@ def test_with_an_app_set_up_the_code_is_asked_after_the_password(client, coordin
 
 
 @pytest.mark.django_db
-def test_a_referrer_needs_no_second_factor(client, users):
+def test_a_referrer_cannot_open_a_referral_with_the_password_alone(client, users, process):
+    from .conftest import verified_device
+    from .factories import ReferralFactory
+
     referrer = users["referrer"]
+    referral = ReferralFactory(
+        process=process, referrer=referrer, organisation=referrer.organisation
+    )
+    url = reverse("referrals:referral-sent", args=[referral.pk])
     response = client.post(
         reverse("login"), {"username": referrer.username, "password": PASSWORD}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("referrals:referral-mine")
+    assert response.redirect_chain[-1][0].startswith(reverse("two-factor-setup"))
+    for path in (url, reverse("referrals:referral-mine"), reverse("referrals:referral-create")):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith(reverse("two-factor"))
+    # With the app's code, the referral opens.
+    device = verified_device(referrer)
+    client.post(reverse("two-factor"), {"token": code(device)})
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_steering_group_may_go_without_but_once_set_up_the_code_is_asked(client, users):
+    from .conftest import verified_device
+
+    steering = users["steering"]
+    client.post(reverse("login"), {"username": steering.username, "password": PASSWORD})
+    assert client.get("/").status_code == 200
+    client.post(reverse("logout"))
+    device = verified_device(steering)
+    client.post(reverse("login"), {"username": steering.username, "password": PASSWORD})
+    assert client.get("/")["Location"].startswith(reverse("two-factor"))
+    client.post(reverse("two-factor"), {"token": code(device)})
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_superuser_without_a_role_is_asked_for_the_second_factor(client):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("drift", "drift@example.se", PASSWORD)
+    client.post(reverse("login"), {"username": "drift", "password": PASSWORD})
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("two-factor"))
+
+
+def failed_login(username: str, address: str) -> int:
+    http = Client(REMOTE_ADDR=address)
+    return http.post(
+        reverse("login"), {"username": username, "password": "fel-lösenord"}
+    ).status_code
+
+
+def login_status(username: str, address: str) -> int:
+    http = Client(REMOTE_ADDR=address)
+    return http.post(reverse("login"), {"username": username, "password": PASSWORD}).status_code
 
 
 @pytest.mark.django_db
@@ -78,13 +148,60 @@ def test_repeated_failures_lock_the_username_from_that_address(client, coordinat
         reverse("login"), {"username": coordinator.username, "password": PASSWORD}
     )
     assert response.status_code == 429
-    assert "För många misslyckade försök" in response.content.decode()
+    body = response.content.decode()
+    assert "För många misslyckade försök" in body and "om 15 minuter" in body
     # Another address is not locked out by someone else's attempts.
-    other = client.__class__(REMOTE_ADDR="10.0.0.9")
-    response = other.post(
+    assert login_status(coordinator.username, "10.0.0.9") == 302
+
+
+@pytest.mark.django_db
+def test_failures_on_one_username_from_many_addresses_lock_it_everywhere(coordinator, users):
+    # One failure each from ten addresses: never five from one. The tenth locks.
+    statuses = [failed_login(coordinator.username, f"10.0.1.{n}") for n in range(10)]
+    assert statuses == [200] * 9 + [429]
+    assert login_status(coordinator.username, "10.0.2.1") == 429
+    # The addresses themselves are not locked for others.
+    assert login_status(users["steering"].username, "10.0.1.1") == 302
+
+
+@pytest.mark.django_db
+def test_one_address_trying_every_username_is_locked(coordinator, users):
+    statuses = [failed_login(f"anvandare{n}", "10.0.3.1") for n in range(30)]
+    assert statuses == [200] * 29 + [429]
+    assert login_status(coordinator.username, "10.0.3.1") == 429
+    assert login_status(coordinator.username, "10.0.3.2") == 302
+
+
+@pytest.mark.django_db
+def test_an_office_behind_one_address_is_not_locked_by_its_typos(users):
+    # Six colleagues behind one NAT address mistype four times each: 24 failures.
+    for role in users:
+        for _ in range(4):
+            failed_login(role, "10.0.4.1")
+    for role in users:
+        assert login_status(role, "10.0.4.1") == 302, role
+
+
+@pytest.mark.django_db
+def test_a_good_login_does_not_wipe_an_address_s_count(coordinator, users):
+    for n in range(29):
+        failed_login(f"anvandare{n}", "10.0.5.1")
+    # Someone with a working password logs in from the same address ...
+    assert login_status(users["steering"].username, "10.0.5.1") == 302
+    # ... and the spraying run's count stays: one more failure locks the address.
+    failed_login("anvandare29", "10.0.5.1")
+    assert login_status(coordinator.username, "10.0.5.1") == 429
+
+
+@pytest.mark.django_db
+def test_the_lockout_page_says_how_long_it_lasts(settings, coordinator):
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=40)
+    for _ in range(5):
+        failed_login(coordinator.username, "10.0.6.1")
+    response = Client(REMOTE_ADDR="10.0.6.1").post(
         reverse("login"), {"username": coordinator.username, "password": PASSWORD}
     )
-    assert response.status_code == 302
+    assert response.status_code == 429 and "om 40 minuter" in response.content.decode()
 
 
 def age_session(http, *, idle: int = 0, started: int = 0) -> None:

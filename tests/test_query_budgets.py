@@ -411,6 +411,40 @@ def test_audit_log_grows_with_entries(query, admin_client_, coordinator, case):
 
 
 @pytest.mark.django_db
+def test_admin_user_list_grows_with_users_and_their_apps(admin_client_):
+    """The user list shows who has an authenticator app: one subquery, not one per row."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def add(n):
+        for i in range(n):
+            user = UserFactory(role=Role.REFERRER)
+            if i % 2:
+                TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+
+    def shows(page, n):
+        return len(page.context("cl").result_list) > n
+
+    url = reverse("admin:klientstod_user_changelist")
+    assert_flat(admin_client_, [url], add, shows, most=7)
+
+
+@pytest.mark.django_db
+def test_admin_user_page_grows_with_enrolment_codes(admin_client_, users):
+    """A user's page lists every enrolment code issued to them, and who issued it."""
+    user = users[Role.STEERING]
+
+    def add(n):
+        for _ in range(n):
+            core.enrolment_code_issue(user=user, by=users[Role.ADMIN])
+
+    def shows(page, n):
+        return page.text.count('<td class="field-issued_by">') == n
+
+    url = reverse("admin:klientstod_user_change", args=[user.pk])
+    assert_flat(admin_client_, [url], add, shows, most=14)
+
+
+@pytest.mark.django_db
 def test_retention_page_grows_with_clients_due(admin_client_, process, settings):
     settings.KLIENTSTOD_RETENTION_YEARS = 0  # everything closed before today is due
 

@@ -102,6 +102,8 @@ def test_creates_a_living_demo(settings) -> None:
         users = User.objects.filter(role=role)
         assert users.count() == 1, role
         assert users.get().check_password(DEMO_PASSWORD), role
+        # `make run` logs straight in, as the README says: no forced password change.
+        assert not users.get().must_change_password, role
     admin = User.objects.get(role=Role.ADMIN)
     assert admin.is_staff and admin.is_superuser
 
