@@ -99,6 +99,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A form sent twice runs once. Outside the session and the messages, so that the
+    # first sending's session is saved before a second one is sent where it led.
+    "klientstod.middleware.SubmitOnceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "klientstod.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,6 +158,8 @@ TEMPLATES = [
                 "klientstod.context_processors.navigation",
                 "referrals.context_processors.waiting_referrals",
             ],
+            # {% submission_token %} goes next to every {% csrf_token %}, as built in.
+            "builtins": ["klientstod.templatetags.submission"],
         },
     },
 ]
