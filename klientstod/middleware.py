@@ -102,9 +102,6 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
 
-#: Views whose answer lives in a cookie (the language, the session of a login or a
-#: logout) that a replayed redirect would not carry; sending them twice does no harm.
-SENT_ANY_NUMBER_OF_TIMES = ("set_language", "login", "logout")
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
@@ -128,16 +125,13 @@ class SubmitOnceMiddleware:
         response = self.get_response(request)
         submission = getattr(request, "form_submission", None)
         if submission is not None:
-            submissions.finish(submission, response)
+            submissions.finish(submission, request, response)
         return response
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
         if request.method not in UNSAFE_METHODS or not request.user.is_authenticated:
-            return None
-        match = request.resolver_match
-        if match is not None and match.url_name in SENT_ANY_NUMBER_OF_TIMES:
             return None
         token = submissions.token_of(request)
         if token is None:

@@ -22,6 +22,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
@@ -102,22 +103,33 @@ def _claim(key: str) -> FormSubmission | None:
     return submission
 
 
-def finish(submission: FormSubmission, response: HttpResponseBase) -> None:
-    """Remember where a successful sending led; let go of the token of one that failed.
+def finish(submission: FormSubmission, request: HttpRequest, response: HttpResponseBase) -> None:
+    """Remember where a successful sending led; let go of the token of any other.
 
     Success is a redirect, as after every saved form here; a form with errors (200),
-    a refusal (4xx) or an error (5xx) releases the token.
+    a refusal (4xx) or an error (5xx) releases the token. So does an answer that sets
+    the session, language or CSRF cookie anew (a login, a logout, a new password, the
+    language switch): a second sending sent where the first led would not carry the
+    cookie, so the second runs as if there were no token; doing those twice is harmless.
     """
     location = response.get("Location", "") if 300 <= response.status_code < 400 else ""
     rows = FormSubmission.objects.filter(pk=submission.pk)
     try:
-        if location:
+        if location and not _changes_cookies_of_the_login(request, response):
             rows.update(location=location[:2000])
         else:
             rows.delete()
     except DatabaseError:
         # The view's answer stands; the claim is taken over as abandoned later.
         logger.exception("Could not finish the form submission %s", submission.pk)
+
+
+def _changes_cookies_of_the_login(request: HttpRequest, response: HttpResponseBase) -> bool:
+    names = (settings.SESSION_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    return any(
+        name in response.cookies and response.cookies[name].value != request.COOKIES.get(name)
+        for name in names
+    )
 
 
 def purge() -> int:

@@ -535,6 +535,31 @@ def test_the_language_is_changed_every_time_it_is_asked(coordinator_client):
     assert not FormSubmission.objects.exists()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("cookie", "value", "kept"),
+    [
+        ("sessionid", "the-same-session", True),  # the session saved, under the same key
+        ("sessionid", "a-new-session", False),  # a new password or a login: a new key
+        ("sessionid", "", False),  # a logout
+        ("csrftoken", "a-new-secret", False),
+        ("django_language", "en", False),
+    ],
+)
+def test_an_answer_that_sets_the_login_cookies_anew_is_not_replayed(rf, cookie, value, kept):
+    """A replayed redirect would not carry the cookie: the second sending runs instead."""
+    from django.http import HttpResponseRedirect
+
+    request = rf.post("/", {"submission_token": "t"})
+    request.COOKIES.update({"sessionid": "the-same-session", "csrftoken": "the-secret"})
+    response = HttpResponseRedirect("/cases/1/")
+    response.set_cookie(cookie, value)
+    claimed = submissions.claim_or_wait("k")
+    assert isinstance(claimed, FormSubmission)
+    submissions.finish(claimed, request, response)
+    assert FormSubmission.objects.filter(location="/cases/1/").exists() is kept
+
+
 def running(http: HttpClient, user: Any, token: str, started: datetime.datetime) -> FormSubmission:
     key = submissions.submission_key(user.pk, http.session.session_key, token)
     return FormSubmission.objects.create(key=key, started_at=started)
