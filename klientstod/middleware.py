@@ -8,16 +8,21 @@ picked another in the footer (the language cookie).
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import resolve, reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
+from . import submissions
 from .twofactor import second_factor_required
 
 
@@ -158,3 +163,63 @@ class PasswordChangeMiddleware:
             if match.view_name not in OPEN_BEFORE_PASSWORD_CHANGE:
                 return redirect("password_change")
         return self.get_response(request)
+
+
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class SubmitOnceMiddleware:
+    """A form sent twice with the same one-time token runs once (``klientstod.submissions``).
+
+    The token is claimed in ``process_view``, after the login and second-factor
+    redirects, just before the view; the view's answer then settles it. The middleware
+    stands outside the session and messages middleware, so that the first sending's
+    session (a search, a second factor, its message) is saved before a second sending,
+    waiting for it, is sent where it led. The second sending of a form that succeeded is
+    sent there with a note that the form was sent twice. (Its ``process_view`` runs
+    before the CSRF check's; a request the check refuses is a 403, which lets go of the
+    token, and the key holds the session, which a forger does not have.)
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        submission = getattr(request, "form_submission", None)
+        if submission is not None:
+            submissions.finish(submission, request, response)
+        return response
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if request.method not in UNSAFE_METHODS or not request.user.is_authenticated:
+            return None
+        token = submissions.token_of(request)
+        if token is None:
+            return None
+        key = submissions.submission_key(request.user.pk, request.session.session_key, token)
+        outcome = submissions.claim_or_wait(key)
+        if isinstance(outcome, submissions.Earlier):
+            if outcome.location:
+                messages.info(request, _("You sent the form twice; it was saved once."))
+                return HttpResponseRedirect(outcome.location)
+            messages.warning(
+                request,
+                _(
+                    "The form you sent is still being saved. Wait a moment and check that "
+                    "it was saved before sending it again."
+                ),
+            )
+            return HttpResponseRedirect(_page_of_the_form(request))
+        request.form_submission = outcome  # type: ignore[attr-defined]
+        return None
+
+
+def _page_of_the_form(request: HttpRequest) -> str:
+    """The page the form was sent from, if it is one of ours; else the start page."""
+    referer = request.headers.get("Referer", "")
+    if url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
+        return referer
+    return reverse("klientstod:home")

@@ -772,3 +772,34 @@ class Consent(models.Model):
             raise ValidationError(
                 {"withdrawn_on": _("A consent cannot be withdrawn before it was given.")}
             )
+
+
+class FormSubmission(models.Model):
+    """One sending of a form, known by its one-time token, so that it runs only once.
+
+    The row is claimed (inserted) before the view runs; the unique key makes the claim
+    atomic across workers. While ``location`` is empty the first sending is still
+    running; once it succeeded, ``location`` is where its answer led, and a second
+    sending of the same form goes there instead of running again. The key is a keyed
+    hash of the token, the user and the session (``klientstod.submissions``), so one
+    user's token means nothing in another's session. Rows are purged after a day.
+    """
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, db_index=True)
+    location = models.CharField(_("led to"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M:%S} {self.location or '…'}"
+
+    @property
+    def is_finished(self) -> bool:
+        return bool(self.location)
+
+    def is_abandoned(self, now: datetime.datetime, after: datetime.timedelta) -> bool:
+        """Still marked running long after any request would have ended: its worker died."""
+        return not self.location and now - self.started_at > after

@@ -101,6 +101,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A form sent twice runs once. Outside the session and the messages, so that the
+    # first sending's session is saved before a second one is sent where it led.
+    "klientstod.middleware.SubmitOnceMiddleware",
     # The Content-Security-Policy on every page (static files, served above, go without).
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -179,6 +182,8 @@ TEMPLATES = [
                 "klientstod.context_processors.navigation",
                 "referrals.context_processors.waiting_referrals",
             ],
+            # {% submission_token %} goes next to every {% csrf_token %}, as built in.
+            "builtins": ["klientstod.templatetags.submission"],
         },
     },
 ]

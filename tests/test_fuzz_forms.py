@@ -2,7 +2,10 @@
 
 Hypothesis fills each form's fields (read from the page itself) with anything a
 person could type or paste. A refusal must come back as the form with its
-errors; nothing may raise.
+errors; nothing may raise. Each example is sent as a person would send it: with
+the one-time token of the form it was typed into (the re-rendered form after a
+refusal, a freshly loaded one after a success), so that every example runs the
+view rather than being answered as a second sending of the same form.
 """
 
 from __future__ import annotations
@@ -20,7 +23,17 @@ from klientstod.models import Role
 from .factories import MeetingFactory, ReferralFactory, SlotFactory, work_with_client
 
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
-SKIP = {"csrfmiddlewaretoken", "language", "next"}
+SKIP = {"csrfmiddlewaretoken", "submission_token", "language", "next"}
+FORM = re.compile(r"<form\b[^>]*\bmethod=\"post\"[^>]*>.*?</form>", re.S)
+TOKEN = re.compile(r'name="submission_token" value="([^"]+)"')
+
+
+def token_of_form(html: str, name: str) -> str:
+    """The one-time token of the POST form on the page with the field ``name``."""
+    [form] = [form for form in FORM.findall(html) if f'name="{name}"' in form]
+    [token] = TOKEN.findall(form)
+    return token
+
 
 #: Pieces of Django template syntax, markup and spreadsheet formulas: typed text must stay
 #: text wherever it goes (tests/test_injection.py follows it onto the pages).
@@ -122,7 +135,7 @@ def test_every_form_survives_arbitrary_input(role_clients, objects):
         names = sorted({name for name in FIELD.findall(page.content.decode())} - SKIP)
         assert names, f"no fields found on {url}"
 
-        def check(url: str, http: Any, names: list[str]) -> None:
+        def check(url: str, http: Any, names: list[str], token: str) -> None:
             @settings(
                 max_examples=12,
                 deadline=None,
@@ -131,8 +144,9 @@ def test_every_form_survives_arbitrary_input(role_clients, objects):
             )
             @given(st.fixed_dictionaries({name: anything for name in names}))
             def post(data: dict[str, str]) -> None:
+                nonlocal token
                 # Any exception here (a 500 in production) fails the test.
-                response = http.post(url, data)
+                response = http.post(url, {**data, "submission_token": token})
                 assert response.status_code in (200, 302, 400), (url, response.status_code)
                 if response.status_code == 200:
                     # Refused: the form is back, with its errors on show.
@@ -140,7 +154,10 @@ def test_every_form_survives_arbitrary_input(role_clients, objects):
                     assert any(
                         sign in html for sign in ("invalid-feedback", "alert-danger", "errornote")
                     ), url
+                    token = token_of_form(html, names[0])
+                else:
+                    token = token_of_form(http.get(url).content.decode(), names[0])
 
             post()
 
-        check(url, http, names)
+        check(url, http, names, token_of_form(page.content.decode(), names[0]))
