@@ -55,7 +55,7 @@ from .factories import (
 )
 from .test_access import named_urls
 from .test_clients import client_post
-from .test_fuzz_forms import form_pages
+from .test_fuzz_forms import form_pages, questionnaire_versions
 from .test_referrals import remiss
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -376,6 +376,7 @@ def objects(case, users, process, coordinator):
         "referral": ReferralFactory(process=process, referrer=referrer, organisation=partner),
         "consultation": ConsultationFactory(process=process, asked_by=referrer),
         "forms": questionnaires(),
+        "questionnaire_versions": questionnaire_versions(),
         **work,
     }
 
