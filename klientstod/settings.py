@@ -110,8 +110,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "klientstod.middleware.SessionLimitsMiddleware",
     "klientstod.middleware.TwoFactorMiddleware",
-    # Who did it, and from where, for every audit log entry of the request.
-    "auditlog.middleware.AuditlogMiddleware",
+    # Who did it, and from where (klientstod.middleware.client_address), for every audit
+    # log entry of the request.
+    "klientstod.middleware.AuditMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -136,7 +137,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 0)
+
+# The reverse proxies in front of the app. The client's address is the one our outermost
+# proxy wrote into X-Forwarded-For; with none, the connection's own, and the header is
+# ignored (anyone can send it). The audit log and the lockout both use it.
+KLIENTSTOD_PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "klientstod.middleware.client_address"
 
 ROOT_URLCONF = "klientstod.urls"
 WSGI_APPLICATION = "klientstod.wsgi.application"

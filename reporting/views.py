@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from klientstod.access import AuthenticatedRequest, role_required
 from klientstod.charts import Series, bar_chart, line_chart
+from klientstod.middleware import client_address
 from klientstod.models import Process, Role
 from klientstod.pdf import pdf_response, render_pdf
 
@@ -164,10 +165,6 @@ def report_export(request: AuthenticatedRequest, process_pk: int, fmt: str) -> H
     return response
 
 
-def _client_ip(request: AuthenticatedRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @role_required(Role.COORDINATOR)
 def sus_list(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     """The SUS participant list on screen, with the cases that still lack a field."""
@@ -201,7 +198,7 @@ def sus_download(request: AuthenticatedRequest, process_pk: int) -> HttpResponse
             period_start=period.start,
             period_end=period.end,
             rows=len(people),
-            ip_address=_client_ip(request),
+            ip_address=client_address(request),
         )
     response = HttpResponse(
         sus.to_xlsx(people, f"{process.name} · {period}"),
