@@ -1,9 +1,12 @@
 """The administrator's register: users and roles, processes and partners.
 
 Clients, cases and meetings are deliberately absent: the administrator manages
-the system, not the people in it (SPEC §1).
+the system, not the people in it (SPEC §1). So is auditlog's own view of the log:
+the administrator reads the log on /audit/, where each view is itself logged.
 """
 
+import auditlog.admin  # noqa: F401  (registers its LogEntry admin now, to be taken away)
+from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +15,7 @@ from .models import Organisation, Process, ProcessPhase, Unit, User
 
 admin.site.site_header = _("Klientstöd administration")
 admin.site.site_title = _("Klientstöd")
+admin.site.unregister(LogEntry)
 
 
 class UnitInline(admin.TabularInline):

@@ -471,4 +471,4 @@ class AuditFilterForm(forms.Form):
     )
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    client = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    client = forms.IntegerField(label=_("Client (id)"), min_value=1, required=False)

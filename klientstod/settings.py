@@ -277,9 +277,9 @@ LOGGING = {
 # application to the samordningsförbund.
 KLIENTSTOD_DEFAULT_CAPACITY = 15
 
-# The audit log (django-auditlog) keeps who changed what, with the values before and
-# after, and who read which client's record; the IP address comes from the proxy when
-# there is one.
+# The audit log (django-auditlog) keeps who read or changed what, and from which address
+# (KLIENTSTOD_PROXY_COUNT); of a change, the fields and only coded values
+# (klientstod.audit).
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

@@ -311,7 +311,10 @@ class Letter(models.Model):
         verbose_name=_("meeting"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("written by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -368,7 +371,12 @@ class ConsultationMessage(models.Model):
         related_name="messages",
         verbose_name=_("consultation"),
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
 
