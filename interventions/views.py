@@ -132,6 +132,7 @@ def fia_edit(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
         )
         messages.success(request, _("The summary and the plan were saved."))
         return redirect("interventions:fia", case_pk=case.pk)
+    audit.record_read(case.client, "FIA form", case)
     return render(
         request,
         "interventions/fia_form.html",

@@ -212,6 +212,8 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     )
     filterset = CaseFilter(data, queryset=cases)
     page = Paginator(filterset.qs, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    if search:
+        audit.record_search(page.paginator.count)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from klientstod import audit
 from klientstod.access import AuthenticatedRequest, role_required
 from klientstod.charts import Series, bar_chart, line_chart
 from klientstod.middleware import client_address
@@ -173,6 +174,7 @@ def sus_list(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     context: dict[str, Any] = {"process": process, "form": form, "query": request.GET.urlencode()}
     if form.is_valid():
         people = sus.participants(process, form.period())
+        audit.record_reads(((p.case.client, p.case) for p in people), "SUS list")
         context.update(
             period=form.period(),
             participants=people,
@@ -200,6 +202,7 @@ def sus_download(request: AuthenticatedRequest, process_pk: int) -> HttpResponse
             rows=len(people),
             ip_address=client_address(request),
         )
+        audit.record_reads(((p.case.client, p.case) for p in people), "SUS download")
     response = HttpResponse(
         sus.to_xlsx(people, f"{process.name} · {period}"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
