@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from klientstod import audit, crypto
+from klientstod import audit, crypto, retention
 from klientstod.models import Case, Client, Role, User
 from referrals import services as referral_services
 from referrals.models import Referral
@@ -664,3 +664,79 @@ def test_the_log_page_shows_swedish_labels_codes_and_local_time(admin_client_, c
     assert "<strong>Resultat av uppföljningen</strong>: " in body
     assert "Hemligt" not in body
     assert f"Ärende {case.pk}" in body
+
+
+# Gallring ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_gallring_leaves_the_clients_entries_without_anything_that_names_them(
+    coordinator_client, coordinator, process
+):
+    case = CaseFactory(
+        process=process,
+        coordinator=coordinator,
+        start_date=TODAY() - datetime.timedelta(days=4000),
+        status="closed",
+        closed_on=TODAY() - datetime.timedelta(days=3000),
+        closure_outcome="work",
+    )
+    client = case.client
+    referral = ReferralFactory(process=process, personnummer=client.personnummer)
+    coordinator_client.get(case.get_absolute_url(), REMOTE_ADDR="10.3.3.3")
+    coordinator_client.get(reverse("referrals:referral-detail", args=[referral.pk]))
+    # Entries written before the log kept no personal data (or past ``audit.scrub``).
+    content_type = ContentType.objects.get_for_model(Client)
+    old = LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(client.pk),
+                object_id=client.pk,
+                object_repr=client.full_name,
+                action=LogEntry.Action.UPDATE,
+                changes={"last_name": ["Förr", client.last_name], "phone": ["070-1", "070-2"]},
+                changes_text=f"last_name: Förr → {client.last_name}",
+                serialized_data={"fields": {"personnummer": client.personnummer}},
+                additional_data={"name": client.full_name, "page": "client page"},
+                actor=coordinator,
+                remote_addr="10.3.3.3",
+            ),
+            LogEntry(
+                content_type=ContentType.objects.get_for_model(Referral),
+                object_pk=str(referral.pk),
+                object_id=referral.pk,
+                object_repr=referral.full_name,
+                action=LogEntry.Action.CREATE,
+                changes={"reason": ["None", "Skäl som namnger personen"]},
+                actor=coordinator,
+            ),
+        ]
+    )
+    before = {
+        e.pk: (e.action, e.actor_id, e.timestamp, e.object_pk, e.remote_addr)
+        for e in LogEntry.objects.all()
+    }
+    names = [client.first_name, client.last_name, client.full_name, "070-1", "Skäl som"]
+    names += personnummer_forms(client.personnummer)
+
+    retention.client_erase(client_id=client.pk)
+
+    after = {e.pk: e for e in LogEntry.objects.all()}
+    for pk, kept in before.items():
+        entry = after[pk]
+        assert (
+            entry.action,
+            entry.actor_id,
+            entry.timestamp,
+            entry.object_pk,
+            entry.remote_addr,
+        ) == kept
+        assert not [name for name in names if name in stored(entry)], stored(entry)
+    cleaned = after[old[0].pk]
+    assert cleaned.object_repr == f"client:{client.pk}"
+    assert cleaned.changes == {"last_name": [None, None], "phone": [None, None]}
+    assert cleaned.additional_data == {"page": "client page"}
+    assert cleaned.serialized_data is None and cleaned.changes_text == ""
+    erased = LogEntry.objects.get(additional_data__event="erased")
+    assert (erased.object_pk, erased.action) == (str(client.pk), LogEntry.Action.UPDATE)
