@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class InterventionsConfig(AppConfig):
@@ -7,4 +8,27 @@ class InterventionsConfig(AppConfig):
     verbose_name = _("Interventions")
 
     def ready(self) -> None:
-        from . import panels, timeline  # noqa: F401  (registers panels and timeline events)
+        from klientstod import audit
+
+        from . import models, panels, timeline  # noqa: F401  (registers panels and timeline events)
+
+        for model, client in [
+            (models.FiaInterview, "case__client"),
+            (models.PlanItem, "fia__case__client"),
+            (models.SelfAssessment, "case__client"),
+            (models.Answer, "assessment__case__client"),
+            (models.BibliotherapyOffer, "case__client"),
+            (models.Intervention, "case__client"),
+            (models.CollaborationContact, "case__client"),
+        ]:
+            audit.register(model, client=client)
+        audit.register_names(
+            models.Questionnaire, models.QuestionnaireItem, models.BibliotherapyGroup
+        )
+        audit.register_pages(
+            gettext_noop("FIA page"),
+            gettext_noop("FIA form"),
+            gettext_noop("FIA PDF"),
+            gettext_noop("self-assessment"),
+            gettext_noop("bibliotherapy participant"),
+        )

@@ -269,7 +269,10 @@ class SelfAssessment(models.Model):
     period = models.PositiveSmallIntegerField(_("period"), default=0)
     answered_on = models.DateField(_("answered on"))
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -286,8 +289,18 @@ class SelfAssessment(models.Model):
 
 
 class Answer(models.Model):
-    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="answers")
-    item = models.ForeignKey(QuestionnaireItem, on_delete=models.PROTECT, related_name="answers")
+    assessment = models.ForeignKey(
+        SelfAssessment,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("self-assessment"),
+    )
+    item = models.ForeignKey(
+        QuestionnaireItem,
+        on_delete=models.PROTECT,
+        related_name="answers",
+        verbose_name=_("question"),
+    )
     score = models.PositiveSmallIntegerField(
         _("score"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
@@ -357,7 +370,10 @@ class BibliotherapyOffer(models.Model):
     )
     participation_changed_on = models.DateField(_("participation since"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -622,7 +638,10 @@ class CollaborationContact(models.Model):
     state = models.CharField(_("state of the contact"), max_length=20, choices=PartnerState.choices)
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from klientstod import audit
 from klientstod.dates import months_after
 from klientstod.models import Case, CaseStatus, Consent, MeetingKind, MeetingStatus, User
 
@@ -144,8 +145,10 @@ def fia_save_summary(
         fia.assessment = assessment.strip()
         fia.save()
         fia.plan.all().delete()
-        PlanItem.objects.bulk_create(
-            PlanItem(fia=fia, order=index, **row) for index, row in enumerate(plan)
+        audit.record_created(
+            PlanItem.objects.bulk_create(
+                PlanItem(fia=fia, order=index, **row) for index, row in enumerate(plan)
+            )
         )
         return fia
 
@@ -239,7 +242,7 @@ def assessment_record(
                 rows.append(Answer(assessment=assessment, item=item, text=str(value)))
         if not rows:
             raise ValidationError(_("Answer at least one question."))
-        Answer.objects.bulk_create(rows)
+        audit.record_created(Answer.objects.bulk_create(rows))
         return assessment
 
 
@@ -383,13 +386,18 @@ def session_record(
         session = GroupSession.objects.create(group=group, held_on=held_on, theme=theme)
         session.attended.set(attended)
         # Coming to a first session starts the participation.
-        BibliotherapyOffer.objects.filter(
-            pk__in=[offer.pk for offer in attended],
-            participation__in=[
-                ParticipationStatus.TO_BE_BOOKED,
-                ParticipationStatus.TO_BE_REBOOKED,
-            ],
-        ).update(participation=ParticipationStatus.STARTED, participation_changed_on=held_on)
+        waiting = [ParticipationStatus.TO_BE_BOOKED, ParticipationStatus.TO_BE_REBOOKED]
+        started = {
+            "participation": ParticipationStatus.STARTED,
+            "participation_changed_on": held_on,
+        }
+        starting = list(
+            BibliotherapyOffer.objects.select_for_update().filter(
+                pk__in=[offer.pk for offer in attended], participation__in=waiting
+            )
+        )
+        BibliotherapyOffer.objects.filter(pk__in=[offer.pk for offer in starting]).update(**started)
+        audit.record_updated(starting, **started)
         return session
 
 

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from klientstod import audit
 from klientstod.access import AuthenticatedRequest, role_required
-from klientstod.audit import record_access
 from klientstod.forms import add_form_errors
 from klientstod.models import Case, MeetingKind, Organisation, Role
 from klientstod.pdf import pdf_response, render_pdf
@@ -83,7 +83,7 @@ def fia(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The FIA status was saved."))
             return redirect("interventions:fia", case_pk=case.pk)
-    record_access(case.client, "FIA page", case)
+    audit.record_read(case.client, "FIA page", case)
     sessions = case.meetings.filter(kind=MeetingKind.FIA_SESSION).order_by("starts_at")
     return render(
         request,
@@ -132,6 +132,7 @@ def fia_edit(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
         )
         messages.success(request, _("The summary and the plan were saved."))
         return redirect("interventions:fia", case_pk=case.pk)
+    audit.record_read(case.client, "FIA form", case)
     return render(
         request,
         "interventions/fia_form.html",
@@ -143,7 +144,7 @@ def fia_edit(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
 def fia_pdf(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
     interview = services.fia_for(case)
-    record_access(case.client, "FIA PDF", case)
+    audit.record_read(case.client, "FIA PDF", case)
     pdf = render_pdf(
         "interventions/fia_pdf.html",
         {
@@ -235,7 +236,7 @@ def assessment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    record_access(assessment.case.client, "self-assessment", assessment)
+    audit.record_read(assessment.case.client, "self-assessment", assessment)
     answers = (
         Answer.objects.filter(assessment=assessment)
         .select_related("item")
@@ -329,7 +330,7 @@ def participant_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         .select_related("case__client", "group"),
         pk=pk,
     )
-    record_access(offer.case.client, "bibliotherapy participant", offer)
+    audit.record_read(offer.case.client, "bibliotherapy participant", offer)
     form = ParticipationForm(
         request.POST or None,
         user=request.user,

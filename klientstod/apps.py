@@ -9,13 +9,41 @@ class KlientstodConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import checks, timeline  # noqa: F401  (registers checks and timeline providers)
+        from . import audit, checks, timeline  # noqa: F401  (registers checks and timeline providers)
         from .middleware import session_started
+        from .models import (
+            Case,
+            Client,
+            Consent,
+            Meeting,
+            Organisation,
+            Process,
+            ProcessPhase,
+            Unit,
+            User,
+        )
         from .twofactor import remember_enrolment
 
         user_logged_in.connect(session_started, dispatch_uid="klientstod-session-started")
         user_logged_in.connect(remember_enrolment, dispatch_uid="klientstod-remember-enrolment")
 
-        from .audit import register_models
-
-        register_models()
+        audit.connect()
+        # The personnummer shows as changed (through its index), never with a value.
+        personnummer = {"personnummer_index": _("personnummer")}
+        audit.register(
+            Client,
+            client="pk",
+            exclude=["personnummer_encrypted", "version"],
+            labels=personnummer,
+        )
+        audit.register(Case, client="client", exclude=["version"])
+        audit.register(Meeting, client="case__client")
+        audit.register(Consent, client="client")
+        # Who may do what: role, organisation, processes, rights; never the password.
+        audit.register(
+            User,
+            client=None,
+            exclude=["password", "last_login"],
+            m2m=["processes", "groups", "user_permissions"],
+        )
+        audit.register_names(User, Organisation, Unit, Process, ProcessPhase)

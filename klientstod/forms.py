@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import personnummer
-from .audit import record_access
+from .audit import record_read
 from .layout import Fieldset
 from .models import (
     Case,
@@ -206,7 +206,7 @@ class ClientForm(VersionedForm):
             raise already_registered(other)
         # The same organisation's register has this number for someone the user does
         # not work with. The number cannot be used twice; the attempt is on record.
-        record_access(other, "personnummer check")
+        record_read(other, "personnummer check")
         raise ValidationError(
             _("Another person in the register has this personnummer."), code="taken"
         )
@@ -475,7 +475,7 @@ class AuditFilterForm(forms.Form):
     )
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    client = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    client = forms.IntegerField(label=_("Client (id)"), min_value=1, required=False)
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

@@ -1,4 +1,4 @@
-"""Swedish unless the user chose otherwise.
+"""The project's middleware: language, session limits, second factor, the audit log's address.
 
 Django's LocaleMiddleware follows the browser's Accept-Language, which would
 show a Swedish municipality's staff an English interface whenever their
@@ -6,10 +6,12 @@ browser is set up in English. Here the language is Swedish unless the user
 picked another in the footer (the language cookie).
 """
 
+import ipaddress
 import time
 from collections.abc import Callable
 from typing import Any
 
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -223,3 +225,42 @@ def _page_of_the_form(request: HttpRequest) -> str:
     if url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
         return referer
     return reverse("klientstod:home")
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The address of the person at the keyboard, as far as it can be trusted.
+
+    With no proxy in front (DJANGO_PROXY_COUNT=0) it is the connection's own address,
+    and an X-Forwarded-For header is the client's word, ignored. Behind N proxies, each
+    appends the address it received the request from, so the N-th address from the
+    right was written by our outermost proxy; anything left of it the client could
+    have written. Used by the audit log and by the login lockout (django-axes).
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = settings.KLIENTSTOD_PROXY_COUNT
+    if count <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    if len(hops) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return remote
+
+
+class AuditMiddleware(AuditlogMiddleware):
+    """auditlog's middleware (the actor of every entry), with the address we can trust.
+
+    auditlog's own takes the leftmost X-Forwarded-For, which anyone can send, and a
+    port from X-Forwarded-Port; the log keeps ``client_address`` and no port.
+    """
+
+    @staticmethod
+    def _get_remote_addr(request: HttpRequest) -> str | None:
+        return client_address(request)
+
+    @staticmethod
+    def _get_remote_port(request: HttpRequest) -> int | None:
+        return None

@@ -6,6 +6,8 @@ retention period (KLIENTSTOD_RETENTION_YEARS, five years by default). Erasing ke
 what the reports count — dates, statuses, outcomes, gender, date of birth, the
 flags the reports group by — and removes names, personnummer, contact
 details and every free text. The reports of every past period are the same after.
+The audit log keeps who read or changed the client's records, and when; its entries
+about them are gone over once more (``audit.scrub_client``), and the erasure is logged.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from . import ages, crypto
+from . import ages, audit, crypto
 from .models import Case, CaseStatus, Client, Consent, Meeting
 
 
@@ -82,6 +84,8 @@ def client_erase(*, client_id: int, today: datetime.date | None = None) -> None:
     with transaction.atomic():
         client = Client.objects.select_for_update().get(pk=client_id)
         index = client.personnummer_index
+        # While the personnummer still finds the referrals not linked to the client.
+        audit.scrub_client(client)
         erased = f"X{client.pk:012d}"  # not a personnummer: the record no longer has one
         gone = {
             "personnummer_encrypted": crypto.encrypt(erased),
@@ -138,3 +142,4 @@ def client_erase(*, client_id: int, today: datetime.date | None = None) -> None:
         model("interventions", "CollaborationContact").objects.filter(case__in=cases).update(
             note=""
         )
+        audit.record_erasure(client)

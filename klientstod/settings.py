@@ -121,8 +121,9 @@ MIDDLEWARE = [
     "klientstod.middleware.TwoFactorMiddleware",
     # After the second factor: a password the administrator set is changed first.
     "klientstod.middleware.PasswordChangeMiddleware",
-    # Who did it, and from where, for every audit log entry of the request.
-    "auditlog.middleware.AuditlogMiddleware",
+    # Who did it, and from where (klientstod.middleware.client_address), for every audit
+    # log entry of the request.
+    "klientstod.middleware.AuditMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -163,7 +164,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # The lockout page (registration/locked_out.html), with the cool-off in minutes.
 AXES_LOCKOUT_CALLABLE = "klientstod.lockout.lockout_response"
-AXES_IPWARE_PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 0)
+
+# The reverse proxies in front of the app. The client's address is the one our outermost
+# proxy wrote into X-Forwarded-For; with none, the connection's own, and the header is
+# ignored (anyone can send it). The audit log and the lockout both use it.
+KLIENTSTOD_PROXY_COUNT = envint("DJANGO_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "klientstod.middleware.client_address"
 
 ROOT_URLCONF = "klientstod.urls"
 WSGI_APPLICATION = "klientstod.wsgi.application"
@@ -320,9 +326,9 @@ LOGGING = {
 # application to the samordningsförbund.
 KLIENTSTOD_DEFAULT_CAPACITY = 15
 
-# The audit log (django-auditlog) keeps who changed what, with the values before and
-# after, and who read which client's record; the IP address comes from the proxy when
-# there is one.
+# The audit log (django-auditlog) keeps who read or changed what, and from which address
+# (KLIENTSTOD_PROXY_COUNT); of a change, the fields and only coded values
+# (klientstod.audit).
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

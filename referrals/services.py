@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from klientstod import personnummer
+from klientstod import audit, personnummer
 from klientstod.models import (
     Case,
     CaseStatus,
@@ -175,7 +175,7 @@ def referral_actualise(
             .filter(client=client, kind=Consent.Kind.INFORMATION_SHARING)
             .values_list("organisation_id", flat=True)
         )
-        Consent.objects.bulk_create(
+        given = Consent.objects.bulk_create(
             Consent(
                 client=client,
                 kind=Consent.Kind.INFORMATION_SHARING,
@@ -186,6 +186,7 @@ def referral_actualise(
             for organisation in locked.sharing_consents.all()
             if organisation.pk not in already
         )
+        audit.record_created(given)
         Letter.objects.create(
             referral=locked, kind=Letter.Kind.WELCOME, meeting=meeting, created_by=by
         )

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from klientstod import audit
 from klientstod.access import AuthenticatedRequest, role_required
-from klientstod.audit import record_access
 from klientstod.forms import add_form_errors
 from klientstod.models import Case, Role, User
 from klientstod.pdf import pdf_response, render_pdf
@@ -157,6 +157,7 @@ def referral_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         .prefetch_related("sharing_consents"),
         pk=pk,
     )
+    audit.record_read(referral, "referral page")
     if request.user.role == Role.REFERRER:
         return render(request, "referrals/referral_status.html", {"referral": referral})
     context: dict[str, Any] = {"referral": referral, **_history(request.user, referral)}
@@ -282,8 +283,7 @@ def referral_letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if letter.meeting and letter.meeting.case.coordinator
         else letter.created_by
     )
-    if letter.referral.client is not None:
-        record_access(letter.referral.client, "letter PDF", letter)
+    audit.record_read(letter.referral, "letter PDF", letter)
     pdf = render_pdf(
         "referrals/letter_pdf.html",
         {

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class ReportingConfig(AppConfig):
@@ -7,11 +8,12 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
+        from klientstod import audit
 
         from . import panels  # noqa: F401  (registers the reporting calendar on Min dag)
         from .models import Download
 
-        # A download of personal data lands in the audit log too, with actor and address.
-        if not auditlog.contains(Download):
-            auditlog.register(Download)
+        # A download of personal data lands in the audit log too, with actor and address;
+        # each person on the list is a read of their own (the SUS pages below).
+        audit.register(Download, client=None)
+        audit.register_pages(gettext_noop("SUS list"), gettext_noop("SUS download"))

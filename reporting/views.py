@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from klientstod import audit
 from klientstod.access import AuthenticatedRequest, role_required
+from klientstod.middleware import client_address
 from klientstod.models import Process, Role
 from klientstod.pdf import pdf_response, render_pdf
 
@@ -146,10 +148,6 @@ def report_export(request: AuthenticatedRequest, process_pk: int, fmt: str) -> H
     return response
 
 
-def _client_ip(request: AuthenticatedRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @role_required(Role.COORDINATOR)
 def sus_list(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     """The SUS participant list on screen, with the cases that still lack a field."""
@@ -158,6 +156,7 @@ def sus_list(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     context: dict[str, Any] = {"process": process, "form": form, "query": request.GET.urlencode()}
     if form.is_valid():
         people = sus.participants(process, form.period())
+        audit.record_reads(((p.case.client, p.case) for p in people), "SUS list")
         context.update(
             period=form.period(),
             participants=people,
@@ -183,8 +182,9 @@ def sus_download(request: AuthenticatedRequest, process_pk: int) -> HttpResponse
             period_start=period.start,
             period_end=period.end,
             rows=len(people),
-            ip_address=_client_ip(request),
+            ip_address=client_address(request),
         )
+        audit.record_reads(((p.case.client, p.case) for p in people), "SUS download")
     response = HttpResponse(
         sus.to_xlsx(people, f"{process.name} · {period}"),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
