@@ -545,12 +545,33 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
         # "Who has looked at this client?": the personnummer finds the client's id, and
         # only the id goes on, into the address and the log.
         number = request.POST.get("personnummer", "")
-        found = Client.objects.with_personnummer(number).first() if _normal(number) else None
-        if found is None:
+        found = (
+            list(
+                Client.objects.with_personnummer(number).order_by("pk").select_related("controller")
+            )
+            if _normal(number)
+            else []
+        )
+        if not found:
             audit.record_log_view({}, hits=0)
             messages.error(request, _("No client has that personnummer."))
             return redirect("klientstod:audit-log")
-        return redirect(f"{reverse('klientstod:audit-log')}?client={found.pk}&action=access")
+        if len(found) > 1:
+            # Each data controller keeps its own record of the person: one id per register.
+            messages.info(
+                request,
+                _("The personnummer is in %(n)d registers: %(records)s. Shown: client %(pk)d.")
+                % {
+                    "n": len(found),
+                    "records": ", ".join(
+                        _("client %(pk)d (%(controller)s)")
+                        % {"pk": client.pk, "controller": client.controller}
+                        for client in found
+                    ),
+                    "pk": found[0].pk,
+                },
+            )
+        return redirect(f"{reverse('klientstod:audit-log')}?client={found[0].pk}&action=access")
     form = AuditFilterForm(request.GET or None)
     form.is_valid()  # the fields given well filter; the others show their message
     filters = getattr(form, "cleaned_data", {})

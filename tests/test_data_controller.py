@@ -394,3 +394,21 @@ def test_the_migration_splits_a_client_shared_by_two_controllers():
     assert old.get_model("klientstod", "Client").objects.count() == 1
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_the_administrators_lookup_by_personnummer_names_every_register(
+    admin_client_, case, elsewhere
+):
+    """The person is in two registers: the administrator is told of both records."""
+    number = case.client.personnummer
+    elsewhere.client.personnummer = number
+    elsewhere.client.save()
+    response = admin_client_.post(
+        reverse("klientstod:audit-log"), {"personnummer": number}, follow=True
+    )
+    [message] = [str(m) for m in response.context["messages"]]
+    first, second = sorted([case.client, elsewhere.client], key=lambda c: c.pk)
+    assert f"klient {first.pk} ({first.controller})" in message
+    assert f"klient {second.pk} ({second.controller})" in message
+    assert response.redirect_chain[0][0].endswith(f"?client={first.pk}&action=access")
