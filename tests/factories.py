@@ -103,6 +103,17 @@ class CaseFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory, controller=factory.SelfAttribute("..process.owner"))
     start_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=60))
 
+    @classmethod
+    def _create(cls, model_class: type[Case], *args: object, **kwargs: object) -> Case:
+        # A client made for this case (``client=ClientFactory(...)``) joins the register of
+        # the organisation running the process, as registration would have put them.
+        client, process = kwargs["client"], kwargs["process"]
+        assert isinstance(client, Client) and isinstance(process, Process)
+        if client.controller_id != process.owner_id and not client.cases.exists():
+            client.controller = process.owner
+            client.save(update_fields=["controller"])
+        return super()._create(model_class, *args, **kwargs)
+
 
 class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -50,12 +50,17 @@ def test_admin_pages_keep_to_the_policy(live_server, browser_page):
 
 
 def test_public_and_set_up_pages_keep_to_the_policy(live_server, browser_page):
-    UserFactory(username="styrgrupp", role=Role.STEERING)
+    from klientstod import services
+
+    steering = UserFactory(username="styrgrupp", role=Role.STEERING)
+    enrolment_code = services.enrolment_code_issue(user=steering, by=None)
     page = browser_page
     page.goto(live_server.url + reverse("klientstod:accessibility"))
     page.get_by_role("heading", level=1).wait_for()
     log_in(page, live_server, "styrgrupp")
     page.goto(live_server.url + reverse("two-factor-setup"))
+    page.get_by_label("Aktiveringskod").fill(enrolment_code)
+    page.get_by_role("button", name="Fortsätt").click()
     page.locator(".ks-qr svg").wait_for()
 
 

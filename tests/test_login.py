@@ -14,16 +14,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from .browser import fresh_code
 from .factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def code(device) -> str:
-    from django_otp.oath import TOTP
-
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():06d}"
+    return fresh_code(device)
 
 
 def issue_code(user, by=None) -> str:

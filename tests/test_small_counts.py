@@ -220,6 +220,8 @@ def crawl_urls(process) -> dict[str, list[str]]:
         "klientstod:accessibility": [reverse("klientstod:accessibility")],
         "klientstod:health": [reverse("klientstod:health")],
         "two-factor-setup": [reverse("two-factor-setup")],
+        "password_change": [reverse("password_change")],
+        "password_change_done": [reverse("password_change_done")],
         "referrals:information": [reverse("referrals:information")],
         "reporting:report-index": [reverse("reporting:report-index")],
         "reporting:dashboard": [reverse("reporting:dashboard", args=[process.pk])],
@@ -229,6 +231,11 @@ def crawl_urls(process) -> dict[str, list[str]]:
             f"{url}?{query}" for url in exports for query in (period_query(), year_query())
         ],
     }
+
+
+#: Pages of the account, not of the process: their text is the same for everyone and holds
+#: no figure ("Steg 1 av 2" of the authenticator's set-up is a step, not a count).
+ACCOUNT_PAGES = {"two-factor-setup", "password_change", "password_change_done"}
 
 
 # Reading figures out of pages, PDFs, exports and charts ------------------------------------
@@ -414,6 +421,8 @@ def test_no_page_shows_an_aggregate_reader_a_count_of_one_or_two(role, role_clie
             response = http.get(url)
             assert response.status_code == 200, url
             kind = response["Content-Type"]
+            if name in ACCOUNT_PAGES:
+                continue
             if kind.startswith("text/html"):
                 html = response.content.decode()
                 assert not small_numbers_in(figure_text(html)), (
