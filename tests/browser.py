@@ -77,13 +77,15 @@ def fresh_code(device) -> str:
     (a journey that logs out and in again) need the next step's, which the device's
     tolerance lets in, or, failing that, a moment's wait for the next step.
     """
+    import contextlib
     import time
 
     from django_otp.oath import TOTP
 
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     while True:
-        device.refresh_from_db()
+        with contextlib.suppress(type(device).DoesNotExist):  # a device just taken away
+            device.refresh_from_db()
         totp.time = time.time()
         now = totp.t()
         target = max(now, device.last_t + 1)
