@@ -302,12 +302,6 @@ def assessments_due(
     return sorted(due, key=lambda item: item.due_on)
 
 
-def questionnaire_kind_for(occasion: str) -> str:
-    return (
-        QuestionnaireKind.CLOSURE if occasion == Occasion.CLOSURE else QuestionnaireKind.KLIENTSTOD
-    )
-
-
 # Bibliotherapy ---------------------------------------------------------------------------
 
 #: Where a participant may go next.

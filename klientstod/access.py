@@ -16,7 +16,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.views.generic import CreateView, UpdateView
+from django.views.generic import UpdateView
 
 from .models import User
 
@@ -64,10 +64,6 @@ class ScopedMixin(RoleRequiredMixin):
 
     def get_queryset(self) -> Any:
         return self.model._default_manager.visible_to(self.request.user)  # type: ignore[attr-defined]
-
-
-class CoreCreateView(ScopedMixin, SuccessMessageMixin, CreateView):
-    pass
 
 
 class CoreUpdateView(ScopedMixin, SuccessMessageMixin, UpdateView):

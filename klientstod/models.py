@@ -238,13 +238,6 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
-    def has_role(self, *roles: str) -> bool:
-        return self.is_active and self.role in roles
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.has_role(Role.COORDINATOR)
-
 
 def _enrolment_code_expiry() -> datetime.datetime:
     return timezone.now() + datetime.timedelta(days=settings.KLIENTSTOD_ENROLMENT_CODE_DAYS)
@@ -701,17 +694,8 @@ class Meeting(models.Model):
         return self.status == MeetingStatus.BOOKED
 
     @property
-    def is_held(self) -> bool:
-        return self.status == MeetingStatus.HELD
-
-    @property
     def ends_at(self) -> datetime.datetime:
         return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
-
-    @property
-    def awaits_outcome(self) -> bool:
-        """Booked, and its time has passed: the coordinator should record what happened."""
-        return self.is_booked and self.starts_at <= timezone.now()
 
     @property
     def lacks_interpreter(self) -> bool:
@@ -760,10 +744,6 @@ class Consent(models.Model):
         if self.organisation_id:
             return f"{self.get_kind_display()}: {self.organisation}"
         return str(self.get_kind_display())
-
-    def is_in_force(self, on: datetime.date | None = None) -> bool:
-        day = on or timezone.localdate()
-        return self.given_on <= day and (self.withdrawn_on is None or self.withdrawn_on > day)
 
     def clean(self) -> None:
         if self.kind == self.Kind.INFORMATION_SHARING and not self.organisation_id:

@@ -90,7 +90,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
-    "django_htmx",
     "axes",
     "auditlog",
     "django_otp",
@@ -116,7 +115,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "klientstod.middleware.SessionLimitsMiddleware",
     "klientstod.middleware.TwoFactorMiddleware",
     # After the second factor: a password the administrator set is changed first.

@@ -1,7 +1,6 @@
 from typing import Any
 
 from django import template
-from django.utils import timezone
 
 from ..models import CaseStatus, MeetingStatus
 
@@ -42,11 +41,6 @@ def query_with(context: Any, **changes: Any) -> str:
     for key, value in changes.items():
         params[key] = value
     return params.urlencode()
-
-
-@register.filter
-def local_day(value: Any) -> Any:
-    return timezone.localtime(value).date()
 
 
 @register.filter

@@ -23,7 +23,7 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    // htmx and other handlers that send the form themselves have prevented the default.
+    // Handlers that send the form themselves have prevented the default.
     if (!(form instanceof HTMLFormElement) || event.defaultPrevented) {
       return;
     }
