@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
-from klientstod.querysets import has_role
+from klientstod.roles import LIBRARY, Role, has_role
+
+from .choices import OfferResponse, QuestionnaireKind
 
 if TYPE_CHECKING:
     from klientstod.models import User
@@ -21,47 +23,47 @@ class CaseChildQuerySet(models.QuerySet):
     """Records that belong to one case: the coordinator's alone."""
 
     def visible_to(self, user: User) -> CaseChildQuerySet:
-        if has_role(user, "coordinator"):
+        if has_role(user, Role.COORDINATOR):
             return self.filter(case__process__members=user)
         return self.none()
 
 
 class AssessmentQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> AssessmentQuerySet:
-        if has_role(user, "coordinator"):
+        if has_role(user, Role.COORDINATOR):
             return self.filter(case__process__members=user)
-        if has_role(user, "bibliotherapist"):
+        if has_role(user, Role.BIBLIOTHERAPIST):
             return self.filter(
-                questionnaire__kind="bibliotherapy",
+                questionnaire__kind=QuestionnaireKind.BIBLIOTHERAPY,
                 case__process__members=user,
-                case__bibliotherapy_offers__response="accepted",
+                case__bibliotherapy_offers__response=OfferResponse.ACCEPTED,
             ).distinct()
         return self.none()
 
 
 class BibliotherapyQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> BibliotherapyQuerySet:
-        if has_role(user, "coordinator"):
+        if has_role(user, Role.COORDINATOR):
             return self.filter(case__process__members=user)
-        if has_role(user, "bibliotherapist"):
-            return self.filter(case__process__members=user, response="accepted")
+        if has_role(user, Role.BIBLIOTHERAPIST):
+            return self.filter(case__process__members=user, response=OfferResponse.ACCEPTED)
         return self.none()
 
     def accepted(self) -> BibliotherapyQuerySet:
-        return self.filter(response="accepted")
+        return self.filter(response=OfferResponse.ACCEPTED)
 
 
 class ProcessChildQuerySet(models.QuerySet):
     """Records of a process that both the coordinator and the bibliotherapist work with."""
 
     def visible_to(self, user: User) -> ProcessChildQuerySet:
-        if has_role(user, "coordinator") or has_role(user, "bibliotherapist"):
+        if has_role(user, *LIBRARY):
             return self.filter(process__members=user)
         return self.none()
 
 
 class CollaborationQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> CollaborationQuerySet:
-        if has_role(user, "coordinator"):
+        if has_role(user, Role.COORDINATOR):
             return self.filter(process__members=user)
         return self.none()

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from klientstod import audit
 from klientstod.access import AuthenticatedRequest, role_required
 from klientstod.forms import add_form_errors
-from klientstod.models import Case, MeetingKind, Organisation, Role
+from klientstod.models import Case, MeetingKind, Organisation
 from klientstod.pdf import pdf_response, render_pdf
+from klientstod.roles import COORDINATOR, LIBRARY, Role, has_role
 
 from . import services
 from .forms import (
@@ -46,9 +47,6 @@ from .models import (
     QuestionnaireKind,
     SelfAssessment,
 )
-
-COORDINATOR = (Role.COORDINATOR,)
-LIBRARY = (Role.COORDINATOR, Role.BIBLIOTHERAPIST)
 
 
 def _case(request: AuthenticatedRequest, case_pk: int) -> Case:
@@ -166,7 +164,7 @@ def fia_pdf(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
 @role_required(*LIBRARY)
 def assessment_create(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
     kind = request.GET.get("kind", QuestionnaireKind.KLIENTSTOD)
-    if request.user.role == Role.BIBLIOTHERAPIST:
+    if has_role(request.user, Role.BIBLIOTHERAPIST):
         # The bibliotherapist enters bibliotherapy answers for their participants, nothing else.
         offer = (
             BibliotherapyOffer.objects.visible_to(request.user)
@@ -221,7 +219,7 @@ def assessment_create(request: AuthenticatedRequest, case_pk: int) -> HttpRespon
 
 def _back(request: AuthenticatedRequest, case: Case) -> HttpResponse:
     """Back to where the user works with the client: the participant page or the case."""
-    if request.user.role == Role.BIBLIOTHERAPIST:
+    if has_role(request.user, Role.BIBLIOTHERAPIST):
         offer = BibliotherapyOffer.objects.visible_to(request.user).filter(case=case).first()
         if offer:
             return redirect("interventions:participant-detail", pk=offer.pk)
@@ -272,7 +270,7 @@ def bibliotherapy(request: AuthenticatedRequest) -> HttpResponse:
             attended_count=Count("attended", distinct=True),
         )[:10],
     }
-    if request.user.role == Role.COORDINATOR:
+    if has_role(request.user, Role.COORDINATOR):
         # Coordinators also see who is still to be offered, and the declines with reasons.
         context["to_offer"] = (
             Case.objects.visible_to(request.user)
@@ -365,7 +363,7 @@ def participant_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @role_required(*LIBRARY)
 def group_create(request: AuthenticatedRequest) -> HttpResponse:
-    initial = {"therapist": request.user.pk} if request.user.role == Role.BIBLIOTHERAPIST else {}
+    initial = {"therapist": request.user.pk} if has_role(request.user, Role.BIBLIOTHERAPIST) else {}
     form = GroupForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         group = form.save()

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.views.generic import UpdateView
 
 from .models import User
+from .roles import has_role
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -28,8 +29,7 @@ class AuthenticatedRequest(HttpRequest):
 
 
 def require_role(request: HttpRequest, roles: tuple[str, ...]) -> None:
-    user = request.user
-    if not (user.is_authenticated and user.is_active and user.role in roles):
+    if not has_role(request.user, *roles):
         raise PermissionDenied
 
 

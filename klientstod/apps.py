@@ -9,7 +9,8 @@ class KlientstodConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import audit, checks, timeline  # noqa: F401  (registers checks and timeline providers)
+        from . import audit, badges, checks, timeline  # noqa: F401  (registers checks and timeline providers)
+        from .choices import CaseStatus, MeetingStatus
         from .middleware import session_started
         from .models import (
             Case,
@@ -27,6 +28,20 @@ class KlientstodConfig(AppConfig):
         user_logged_in.connect(session_started, dispatch_uid="klientstod-session-started")
         user_logged_in.connect(remember_enrolment, dispatch_uid="klientstod-remember-enrolment")
 
+        badges.register(
+            {
+                MeetingStatus.BOOKED: "text-bg-primary",
+                MeetingStatus.HELD: "text-bg-success",
+                MeetingStatus.CANCELLED_BY_CLIENT: "text-bg-warning",
+                MeetingStatus.REBOOKED: "text-bg-info",
+                MeetingStatus.NO_SHOW: "text-bg-danger",
+                MeetingStatus.INTERPRETER_MISSING: "text-bg-warning",
+                MeetingStatus.THIRD_PARTY_MISSING: "text-bg-warning",
+                CaseStatus.ACTIVE: "text-bg-success",
+                CaseStatus.CLOSED: "text-bg-secondary",
+                CaseStatus.FOLLOWED_UP: "text-bg-dark",
+            }
+        )
         audit.connect()
         # The personnummer shows as changed (through its index), never with a value.
         personnummer = {"personnummer_index": _("personnummer")}

@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from .models import Role
+from .roles import Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

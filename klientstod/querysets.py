@@ -7,26 +7,30 @@ user's scope simply is not in the queryset, so a lookup by id answers 404.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from . import crypto, personnummer
+from .choices import CaseStatus, MeetingStatus
+from .roles import Role, has_role
 
 if TYPE_CHECKING:
-    from .models import User
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    User = AbstractBaseUser | AnonymousUser
 
 
-def has_role(user: Any, role: str) -> bool:
-    """True for an active, logged-in user with ``role``."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == role)
+def related_model(queryset: models.QuerySet, field: str) -> Any:
+    """The model at the other end of ``field``, without importing it here."""
+    return queryset.model._meta.get_field(field).related_model
 
 
 class ProcessQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ProcessQuerySet:
-        if has_role(user, "admin"):
+        if has_role(user, Role.ADMIN):
             return self.all()
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -36,13 +40,10 @@ class ProcessQuerySet(models.QuerySet):
 class ClientQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ClientQuerySet:
         """Coordinators see the clients who have a case in one of their processes."""
-        if not has_role(user, "coordinator"):
+        if not has_role(user, Role.COORDINATOR):
             return self.none()
-        from .models import Case
-
-        return self.filter(
-            Exists(Case.objects.filter(client=OuterRef("pk"), process__members=user))
-        )
+        cases = related_model(self, "cases")._default_manager
+        return self.filter(Exists(cases.filter(client=OuterRef("pk"), process__members=user)))
 
     def with_personnummer(self, number: str) -> ClientQuerySet:
         """The client with this personnummer (any accepted form), found by its keyed hash."""
@@ -63,12 +64,12 @@ class ClientQuerySet(models.QuerySet):
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> CaseQuerySet:
-        if not has_role(user, "coordinator"):
+        if not has_role(user, Role.COORDINATOR):
             return self.none()
         return self.filter(process__members=user)
 
     def active(self) -> CaseQuerySet:
-        return self.filter(status="active")
+        return self.filter(status=CaseStatus.ACTIVE)
 
     def with_related(self) -> CaseQuerySet:
         return self.select_related("client", "process", "coordinator")
@@ -76,12 +77,12 @@ class CaseQuerySet(models.QuerySet):
 
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> MeetingQuerySet:
-        if not has_role(user, "coordinator"):
+        if not has_role(user, Role.COORDINATOR):
             return self.none()
         return self.filter(case__process__members=user)
 
     def booked(self) -> MeetingQuerySet:
-        return self.filter(status="booked")
+        return self.filter(status=MeetingStatus.BOOKED)
 
     def between(self, start: datetime.date, end: datetime.date) -> MeetingQuerySet:
         """Meetings on the local days from ``start`` up to, not including, ``end``."""
@@ -100,9 +101,8 @@ class MeetingQuerySet(models.QuerySet):
 
 class ConsentQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ConsentQuerySet:
-        from .models import Client
-
-        return self.filter(client__in=Client.objects.visible_to(user))
+        clients = related_model(self, "client")._default_manager
+        return self.filter(client__in=clients.visible_to(user))
 
     def in_force(self, on: datetime.date | None = None) -> ConsentQuerySet:
         day = on or timezone.localdate()
@@ -114,11 +114,9 @@ class ConsentQuerySet(models.QuerySet):
 class EnrolmentCodeQuerySet(models.QuerySet):
     def usable(self, now: datetime.datetime | None = None) -> EnrolmentCodeQuerySet:
         """Codes that may still be redeemed: unused, not replaced, not expired, not worn out."""
-        from .models import EnrolmentCode
-
         return self.filter(
             used_at__isnull=True,
             revoked_at__isnull=True,
             expires_at__gt=now or timezone.now(),
-            failed_attempts__lt=EnrolmentCode.MAX_FAILED_ATTEMPTS,
+            failed_attempts__lt=cast(Any, self.model).MAX_FAILED_ATTEMPTS,
         )

@@ -48,11 +48,10 @@ from .models import (
     MeetingStatus,
     Organisation,
     Process,
-    Role,
     User,
 )
+from .roles import AGGREGATES_ONLY, COORDINATOR, Role, has_role
 
-COORDINATOR = (Role.COORDINATOR,)
 CASELOAD_PAGE_SIZE = 25
 #: The caseload search text is personal data (a name or a personnummer), so it
 #: is kept in the session rather than in the address bar and the access log.
@@ -88,17 +87,17 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """Each role's start page: the coordinator's is "Min dag"."""
     user = request.user
-    if user.role == Role.COORDINATOR:
+    if has_role(user, Role.COORDINATOR):
         return my_day(request)
-    if user.role in (Role.STEERING, Role.EVALUATOR):
+    if has_role(user, *AGGREGATES_ONLY):
         return render(
             request, "klientstod/home_overview.html", {"processes": _process_overview(user)}
         )
-    if user.role == Role.REFERRER:
+    if has_role(user, Role.REFERRER):
         return redirect("referrals:referral-mine")
-    if user.role == Role.BIBLIOTHERAPIST:
+    if has_role(user, Role.BIBLIOTHERAPIST):
         return redirect("interventions:bibliotherapy")
-    if user.role == Role.ADMIN:
+    if has_role(user, Role.ADMIN):
         return render(request, "klientstod/home_admin.html", _admin_context())
     return render(request, "klientstod/home_norole.html")
 

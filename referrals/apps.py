@@ -9,10 +9,18 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self) -> None:
-        from klientstod import audit
+        from klientstod import audit, badges
 
         from . import timeline  # noqa: F401  (registers the referral's timeline events)
-        from .models import Consultation, ConsultationMessage, Letter, Referral
+        from .models import Consultation, ConsultationMessage, Letter, Referral, ReferralStatus
+
+        badges.register(
+            {
+                ReferralStatus.RECEIVED: "text-bg-primary",
+                ReferralStatus.ACTUALISED: "text-bg-success",
+                ReferralStatus.NOT_RELEVANT: "text-bg-secondary",
+            }
+        )
 
         # A referral is the person's before any case: theirs by link or by personnummer.
         audit.register(

@@ -18,7 +18,7 @@ from klientstod import personnummer
 from klientstod.forms import DateInput, DateTimeInput, coordinator_choices
 from klientstod.layout import Fieldset, Paragraph
 from klientstod.models import Organisation, Process, Unit, User
-from klientstod.querysets import has_role
+from klientstod.roles import Role, has_role
 
 from .models import NotRelevantReason, Referral, ReferralSlot
 
@@ -40,7 +40,7 @@ def open_processes(user: User) -> QuerySet[Process]:
     förbund, a caseworker sees their own area's processes, not the whole country's.
     Anyone else reaches the processes they belong to.
     """
-    if has_role(user, "referrer"):
+    if has_role(user, Role.REFERRER):
         scope = Q(members=user)
         if user.organisation_id:
             scope |= Q(owner_id=user.organisation_id) | Q(partners=user.organisation_id)

@@ -16,21 +16,14 @@ from klientstod import crypto
 from klientstod import personnummer as pnr
 from klientstod.models import Case, Client, IncomeSource, Meeting, Organisation, Process, Unit
 
+from .choices import (
+    NotRelevantReason,
+    ReferralStatus,
+)
 from .querysets import ConsultationQuerySet, ReferralQuerySet, SlotQuerySet
 
-
-class ReferralStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    ACTUALISED = "actualised", _("Actualised")
-    NOT_RELEVANT = "not_relevant", _("Not relevant")
-
-
-class NotRelevantReason(models.TextChoices):
-    WORK = "work", _("Has work")
-    ILLNESS = "illness", _("Illness")
-    OTHER_INTERVENTION = "other_intervention", _("Other intervention")
-    NOT_MOTIVATED = "not_motivated", _("Not motivated")
-    OTHER = "other", _("Other reason")
+#: A referral that has waited longer than this many days stands out in the inbox.
+LONG_WAIT_DAYS = 14
 
 
 class Referral(models.Model):
@@ -233,6 +226,10 @@ class Referral(models.Model):
     def days_waiting(self, today: datetime.date | None = None) -> int:
         end = self.decided_on or today or timezone.localdate()
         return (end - self.received_on).days
+
+    def waits_long(self, today: datetime.date | None = None) -> bool:
+        """Waiting longer than the inbox lets pass without a warning."""
+        return self.days_waiting(today) > LONG_WAIT_DAYS
 
     def clean(self) -> None:
         unit = self.unit if self.unit_id else None

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils import timezone
 
-from klientstod.querysets import has_role
+from klientstod.roles import Role, has_role
+
+from .choices import ReferralStatus
 
 if TYPE_CHECKING:
     from klientstod.models import User
@@ -16,14 +18,14 @@ if TYPE_CHECKING:
 class ReferralQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ReferralQuerySet:
         """Coordinators see their processes' referrals; a referrer sees those they sent."""
-        if has_role(user, "coordinator"):
+        if has_role(user, Role.COORDINATOR):
             return self.filter(process__members=user)
-        if has_role(user, "referrer"):
+        if has_role(user, Role.REFERRER):
             return self.filter(referrer=user)
         return self.none()
 
     def waiting(self) -> ReferralQuerySet:
-        return self.filter(status="received")
+        return self.filter(status=ReferralStatus.RECEIVED)
 
     def with_related(self) -> ReferralQuerySet:
         return self.select_related("process", "organisation", "unit__organisation", "referrer")
@@ -36,9 +38,9 @@ class ReferralQuerySet(models.QuerySet):
 class SlotQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> SlotQuerySet:
         """Coordinators manage their processes' times; referrers see the free ones to pick."""
-        if has_role(user, "coordinator"):
+        if has_role(user, Role.COORDINATOR):
             return self.filter(process__members=user)
-        if has_role(user, "referrer"):
+        if has_role(user, Role.REFERRER):
             return self.free()
         return self.none()
 
@@ -50,8 +52,8 @@ class SlotQuerySet(models.QuerySet):
 
 class ConsultationQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ConsultationQuerySet:
-        if has_role(user, "coordinator"):
+        if has_role(user, Role.COORDINATOR):
             return self.filter(process__members=user)
-        if has_role(user, "referrer"):
+        if has_role(user, Role.REFERRER):
             return self.filter(asked_by=user)
         return self.none()

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 from klientstod import audit
 from klientstod.access import AuthenticatedRequest, role_required
 from klientstod.forms import add_form_errors
-from klientstod.models import Case, Role, User
+from klientstod.models import Case, User
 from klientstod.pdf import pdf_response, render_pdf
+from klientstod.roles import COORDINATOR, REFERRAL_PARTIES, REFERRER, Role, has_role
 
 from . import services
 from .forms import (
@@ -41,8 +42,6 @@ from .models import (
     ReferralStatus,
 )
 
-COORDINATOR = (Role.COORDINATOR,)
-REFERRER = (Role.REFERRER,)
 PAGE_SIZE = 25
 
 
@@ -148,7 +147,7 @@ def _history(user: Any, referral: Referral) -> dict[str, Any]:
     }
 
 
-@role_required(Role.COORDINATOR, Role.REFERRER)
+@role_required(*REFERRAL_PARTIES)
 def referral_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = get_object_or_404(
         Referral.objects.visible_to(request.user)
@@ -158,7 +157,7 @@ def referral_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     audit.record_read(referral, "referral page")
-    if request.user.role == Role.REFERRER:
+    if has_role(request.user, Role.REFERRER):
         return render(request, "referrals/referral_status.html", {"referral": referral})
     context: dict[str, Any] = {"referral": referral, **_history(request.user, referral)}
     context["active_case"] = next(
@@ -330,7 +329,7 @@ def slot_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # Consultation (both) -----------------------------------------------------------
 
 
-@role_required(Role.COORDINATOR, Role.REFERRER)
+@role_required(*REFERRAL_PARTIES)
 def consultation_list(request: AuthenticatedRequest) -> HttpResponse:
     consultations = (
         Consultation.objects.visible_to(request.user)
@@ -358,7 +357,7 @@ def consultation_create(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "referrals/consultation_form.html", {"form": form})
 
 
-@role_required(Role.COORDINATOR, Role.REFERRER)
+@role_required(*REFERRAL_PARTIES)
 def consultation_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     consultation = get_object_or_404(
         Consultation.objects.visible_to(request.user)

@@ -10,12 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from klientstod.models import Process
 
-
-class Metric(models.TextChoices):
-    STARTED = "started", _("Started klientstöd")
-    CLOSED_TO_GOAL = "closed_to_goal", _("Closed to work, studies or sickness compensation")
-    BIBLIOTHERAPY_STARTED = "bibliotherapy_started", _("Started bibliotherapy")
-    BIBLIOTHERAPY_COMPLETED = "bibliotherapy_completed", _("Completed bibliotherapy")
+from .choices import CostCategory, DeadlineKind, Financing, Metric
 
 
 class Milestone(models.Model):
@@ -42,13 +37,6 @@ class Milestone(models.Model):
         return f"{self.get_metric_display()}: {self.target} ({self.deadline})"
 
 
-class CostCategory(models.TextChoices):
-    COORDINATOR = "coordinator", _("Personnel: coordinator")
-    BIBLIOTHERAPIST = "bibliotherapist", _("Personnel: bibliotherapist")
-    EDUCATION = "education", _("Education")
-    OTHER = "other", _("Other costs")
-
-
 class BudgetLine(models.Model):
     """The amount the förbund granted for a year and a category."""
 
@@ -71,11 +59,6 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_category_display()}"
-
-
-class Financing(models.TextChoices):
-    FORBUND = "forbund", _("Financed by the förbund")
-    OWN = "own", _("Own financing")
 
 
 class Cost(models.Model):
@@ -106,13 +89,6 @@ class Cost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.period_start}–{self.period_end}"
-
-
-class DeadlineKind(models.TextChoices):
-    TERTIAL_REPORT = "tertial_report", _("Tertial report")
-    ANNUAL_REPORT = "annual_report", _("Annual report")
-    PROCESS_PLAN = "process_plan", _("Updated process plan")
-    BOARD_MEETING = "board_meeting", _("Board meeting")
 
 
 class ReportingDeadline(models.Model):

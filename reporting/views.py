@@ -15,14 +15,13 @@ from django.views.decorators.http import require_POST
 from klientstod import audit
 from klientstod.access import AuthenticatedRequest, role_required
 from klientstod.middleware import client_address
-from klientstod.models import Process, Role
+from klientstod.models import Process
 from klientstod.pdf import pdf_response, render_pdf
+from klientstod.roles import COORDINATOR, PLANNERS, REPORT_READERS
 
 from . import exports, periods, selectors, shown, sus, tables
 from .forms import PLAN_FORMS, PeriodForm
 from .models import BudgetLine, Cost, Download, Milestone, ReportingDeadline
-
-READERS = (Role.STEERING, Role.EVALUATOR, Role.COORDINATOR, Role.ADMIN)
 
 
 def _form(request: AuthenticatedRequest) -> PeriodForm:
@@ -66,20 +65,20 @@ def _context(request: AuthenticatedRequest, process: Process, form: PeriodForm) 
     return context
 
 
-@role_required(*READERS)
+@role_required(*REPORT_READERS)
 def report_index(request: AuthenticatedRequest) -> HttpResponse:
     processes = Process.objects.visible_to(request.user).select_related("owner")
     return render(request, "reporting/report_index.html", {"processes": processes})
 
 
-@role_required(*READERS)
+@role_required(*REPORT_READERS)
 def report(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
     form = _form(request)
     return render(request, "reporting/report.html", _context(request, process, form))
 
 
-@role_required(*READERS)
+@role_required(*REPORT_READERS)
 def report_pdf(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
     form = _form(request)
@@ -95,7 +94,7 @@ def report_pdf(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     )
 
 
-@role_required(*READERS)
+@role_required(*REPORT_READERS)
 def dashboard(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     """Milestones over time with a projection, caseload, inflow, outcome and the calendar."""
     process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
@@ -122,7 +121,7 @@ def dashboard(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     )
 
 
-@role_required(*READERS)
+@role_required(*REPORT_READERS)
 def report_export(request: AuthenticatedRequest, process_pk: int, fmt: str) -> HttpResponse:
     """The aggregates as CSV or XLSX. Counts only: no names, personnummer or notes."""
     if fmt not in ("csv", "xlsx"):
@@ -148,7 +147,7 @@ def report_export(request: AuthenticatedRequest, process_pk: int, fmt: str) -> H
     return response
 
 
-@role_required(Role.COORDINATOR)
+@role_required(*COORDINATOR)
 def sus_list(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     """The SUS participant list on screen, with the cases that still lack a field."""
     process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
@@ -165,7 +164,7 @@ def sus_list(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     return render(request, "reporting/sus_list.html", context)
 
 
-@role_required(Role.COORDINATOR)
+@role_required(*COORDINATOR)
 def sus_download(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     """The SUS participant list as XLSX. Personal data: each download is recorded."""
     process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
@@ -204,7 +203,7 @@ PLAN_MODELS = {
 }
 
 
-@role_required(Role.COORDINATOR, Role.ADMIN)
+@role_required(*PLANNERS)
 def plan(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     """Milestones, budget, costs and the reporting calendar of one process."""
     process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
@@ -240,7 +239,7 @@ def plan(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.COORDINATOR, Role.ADMIN)
+@role_required(*PLANNERS)
 def plan_item(request: AuthenticatedRequest, process_pk: int, kind: str, pk: int) -> HttpResponse:
     """Mark a reporting deadline done, or remove a row of the follow-up page."""
     process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)

@@ -2,31 +2,14 @@ from typing import Any
 
 from django import template
 
-from ..models import CaseStatus, MeetingStatus
+from .. import badges
 
 register = template.Library()
-
-BADGES: dict[str, str] = {
-    MeetingStatus.BOOKED: "text-bg-primary",
-    MeetingStatus.HELD: "text-bg-success",
-    MeetingStatus.CANCELLED_BY_CLIENT: "text-bg-warning",
-    MeetingStatus.REBOOKED: "text-bg-info",
-    MeetingStatus.NO_SHOW: "text-bg-danger",
-    MeetingStatus.INTERPRETER_MISSING: "text-bg-warning",
-    MeetingStatus.THIRD_PARTY_MISSING: "text-bg-warning",
-    CaseStatus.ACTIVE: "text-bg-success",
-    CaseStatus.CLOSED: "text-bg-secondary",
-    CaseStatus.FOLLOWED_UP: "text-bg-dark",
-    # Referral statuses (received, actualised, not relevant).
-    "received": "text-bg-primary",
-    "actualised": "text-bg-success",
-    "not_relevant": "text-bg-secondary",
-}
 
 
 @register.filter
 def badge_class(status: str) -> str:
-    return BADGES.get(status, "text-bg-light")
+    return badges.badge_class(status)
 
 
 @register.filter
@@ -41,11 +24,6 @@ def query_with(context: Any, **changes: Any) -> str:
     for key, value in changes.items():
         params[key] = value
     return params.urlencode()
-
-
-@register.filter
-def days_waiting(referral: Any, today: Any) -> int:
-    return referral.days_waiting(today)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,30 @@
+"""The fixed choices of the reporting models, importable without the models themselves."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Metric(models.TextChoices):
+    STARTED = "started", _("Started klientstöd")
+    CLOSED_TO_GOAL = "closed_to_goal", _("Closed to work, studies or sickness compensation")
+    BIBLIOTHERAPY_STARTED = "bibliotherapy_started", _("Started bibliotherapy")
+    BIBLIOTHERAPY_COMPLETED = "bibliotherapy_completed", _("Completed bibliotherapy")
+
+
+class CostCategory(models.TextChoices):
+    COORDINATOR = "coordinator", _("Personnel: coordinator")
+    BIBLIOTHERAPIST = "bibliotherapist", _("Personnel: bibliotherapist")
+    EDUCATION = "education", _("Education")
+    OTHER = "other", _("Other costs")
+
+
+class Financing(models.TextChoices):
+    FORBUND = "forbund", _("Financed by the förbund")
+    OWN = "own", _("Own financing")
+
+
+class DeadlineKind(models.TextChoices):
+    TERTIAL_REPORT = "tertial_report", _("Tertial report")
+    ANNUAL_REPORT = "annual_report", _("Annual report")
+    PROCESS_PLAN = "process_plan", _("Updated process plan")
+    BOARD_MEETING = "board_meeting", _("Board meeting")
