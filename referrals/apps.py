@@ -11,7 +11,7 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from klientstod import audit, badges
 
-        from . import timeline  # noqa: F401  (registers the referral's timeline events)
+        from . import retention, timeline  # noqa: F401  (registers gallring and timeline events)
         from .models import Consultation, ConsultationMessage, Letter, Referral, ReferralStatus
 
         badges.register(

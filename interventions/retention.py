@@ -1,0 +1,27 @@
+"""Gallring of the work with the client: the free text goes, the plan's items with it."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from klientstod import retention
+from klientstod.models import Case, Client
+
+from .models import (
+    Answer,
+    BibliotherapyOffer,
+    CollaborationContact,
+    FiaInterview,
+    Intervention,
+    PlanItem,
+)
+
+
+@retention.register_eraser
+def erase_interventions(client: Client, cases: QuerySet[Case]) -> None:
+    FiaInterview.objects.filter(case__in=cases).update(summary={}, client_goals="", assessment="")
+    PlanItem.objects.filter(fia__case__in=cases).delete()
+    Answer.objects.filter(assessment__case__in=cases).update(text="")
+    BibliotherapyOffer.objects.filter(case__in=cases).update(note="")
+    Intervention.objects.filter(case__in=cases).update(note="")
+    CollaborationContact.objects.filter(case__in=cases).update(note="")
