@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.db.models import Count, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from klientstod.roles import LIBRARY, Role, has_role
 
@@ -67,3 +69,20 @@ class CollaborationQuerySet(models.QuerySet):
         if has_role(user, Role.COORDINATOR):
             return self.filter(process__members=user)
         return self.none()
+
+    def per_partner(self) -> models.QuerySet:
+        """Each partner (organisation and unit): its number of contacts, the date of the
+        latest, and the state the latest left (of these contacts)."""
+        partner = Coalesce("unit", Value(0))
+        latest = (
+            self.annotate(partner_unit=partner)
+            .filter(organisation=OuterRef("organisation"), partner_unit=OuterRef("partner_unit"))
+            .order_by("-held_on", "-pk")
+            .values("state")[:1]
+        )
+        return (
+            self.annotate(partner_unit=partner)
+            .values("organisation", "organisation__name", "unit", "unit__name", "partner_unit")
+            .annotate(count=Count("pk"), last_on=Max("held_on"), state=Subquery(latest))
+            .order_by("organisation__name", "unit__name")
+        )

@@ -417,16 +417,17 @@ def sharing_consent_missing(contact: CollaborationContact) -> bool:
 def contact_record(
     *, contact: CollaborationContact, by: User, confirmed_without_consent: bool = False
 ) -> CollaborationContact:
-    if sharing_consent_missing(contact) and not confirmed_without_consent:
-        raise ValidationError(
-            _(
-                "The client has no consent in force to share information with %(partner)s. "
-                "Discuss the case without naming the client, or record the consent first."
+    with transaction.atomic():
+        if sharing_consent_missing(contact) and not confirmed_without_consent:
+            raise ValidationError(
+                _(
+                    "The client has no consent in force to share information with %(partner)s. "
+                    "Discuss the case without naming the client, or record the consent first."
+                )
+                % {"partner": contact.organisation},
+                code="no_consent",
             )
-            % {"partner": contact.organisation},
-            code="no_consent",
-        )
-    contact.created_by = by
-    contact.full_clean(exclude=["created_by"])
-    contact.save()
-    return contact
+        contact.created_by = by
+        contact.full_clean(exclude=["created_by"])
+        contact.save()
+        return contact

@@ -6,8 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -457,25 +456,12 @@ def intervention_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def partner_overview(request: AuthenticatedRequest) -> HttpResponse:
     """Each partner with its number of contacts, the latest one, and the state it left."""
     contacts = CollaborationContact.objects.visible_to(request.user)
-    rows = (
-        contacts.values("organisation", "organisation__name", "unit", "unit__name")
-        .annotate(count=Count("pk"), last_on=Max("held_on"))
-        .order_by("organisation__name", "unit__name")
-    )
-    # Oldest first, so that each partner keeps the state of its newest contact.
-    states = {
-        (row["organisation"], row["unit"]): row["state"]
-        for row in contacts.order_by("held_on", "pk").values("organisation", "unit", "state")
-    }
-    partners = [
-        {**row, "state": states.get((row["organisation"], row["unit"]), "")} for row in rows
-    ]
     recent = contacts.select_related("organisation", "unit__organisation", "case__client")[:30]
     return render(
         request,
         "interventions/partner_overview.html",
         {
-            "partners": partners,
+            "partners": contacts.per_partner(),
             "recent": recent,
             "state_labels": dict(CollaborationContact._meta.get_field("state").choices or []),
             "without_contact": Organisation.objects.exclude(
@@ -497,12 +483,11 @@ def contact_create(request: AuthenticatedRequest) -> HttpResponse:
     needs_confirmation = False
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                contact = services.contact_record(
-                    contact=form.instance,
-                    by=request.user,
-                    confirmed_without_consent=form.cleaned_data["confirm_without_consent"],
-                )
+            contact = services.contact_record(
+                contact=form.instance,
+                by=request.user,
+                confirmed_without_consent=form.cleaned_data["confirm_without_consent"],
+            )
         except ValidationError as error:
             needs_confirmation = getattr(error, "code", "") == "no_consent"
             add_form_errors(form, error)

@@ -35,6 +35,7 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.db.models.signals import pre_save
@@ -438,6 +439,16 @@ def entries(
     if client:
         found = found.filter(of_client(client))
     return found
+
+
+#: Entries on a page of the log.
+PAGE_SIZE = 50
+
+
+def log_page(filters: Mapping[str, Any], number: Any) -> tuple[Page, list[Row]]:
+    """A page of the log as the administrator filtered it, and its entries described."""
+    page = Paginator(entries(**filters), PAGE_SIZE).get_page(number)
+    return page, describe(page.object_list)
 
 
 def scrub_client(client: Client) -> int:

@@ -10,12 +10,11 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import personnummer
+from . import personnummer, services
 from .audit import record_read
 from .layout import Fieldset
 from .models import (
@@ -79,27 +78,14 @@ class VersionedForm(forms.ModelForm):
 
     def save_unless_changed(self) -> bool:
         """Save, or say on the form that the record changed since it was opened."""
-        model = type(self.instance)
-        with transaction.atomic():
-            current = (
-                model._default_manager.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
+        try:
+            services.save_versioned(
+                self.instance, seen=self.cleaned_data.get("version"), save=self.save
             )
-            if current is None or str(current) != self.cleaned_data.get("version"):
-                self.add_error(
-                    None,
-                    _(
-                        "Someone else saved changes to this record after you opened it. Your "
-                        "changes have not been saved: they are still in the form. Open the "
-                        "record again in a new tab to see the other changes, then save yours."
-                    ),
-                )
-                return False
-            self.instance.version = (current or 0) + 1
-            self.save()
-            return True
+        except services.ChangedMeanwhile as error:
+            self.add_error(None, error)
+            return False
+        return True
 
 
 class ClientForm(VersionedForm):
@@ -482,6 +468,4 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
     """The user's own new password (Django's form; saving clears ``must_change_password``)."""
 
     def save(self, commit: bool = True) -> User:
-        from . import services
-
         return services.password_change(user=self.user, password=self.cleaned_data["new_password1"])

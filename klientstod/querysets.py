@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any, cast
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -48,6 +49,15 @@ class ClientQuerySet(models.QuerySet):
     def with_personnummer(self, number: str) -> ClientQuerySet:
         """The client with this personnummer (any accepted form), found by its keyed hash."""
         return self.filter(personnummer_index=crypto.index(personnummer.normalise(number)))
+
+    def in_registers(self, number: str) -> ClientQuerySet:
+        """Each register's record of the person with this personnummer, the oldest first;
+        none for a text that is no personnummer."""
+        try:
+            personnummer.normalise(number)
+        except ValidationError:
+            return self.none()
+        return self.with_personnummer(number).order_by("pk").select_related("controller")
 
     def search(self, text: str) -> ClientQuerySet:
         """Exact personnummer (any accepted form), or every word in the first or last name."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -348,3 +350,49 @@ def password_change(*, user: User, password: str) -> User:
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
     return user
+
+
+def consent_withdraw(*, consent: Consent, on: datetime.date | None = None) -> bool:
+    """Withdraw a consent from ``on`` (today), never before it was given; False if it was."""
+    with transaction.atomic():
+        locked = Consent.objects.select_for_update().get(pk=consent.pk)
+        if locked.withdrawn_on is not None:
+            return False
+        locked.withdrawn_on = max(on or timezone.localdate(), locked.given_on)
+        locked.save(update_fields=["withdrawn_on"])
+        consent.withdrawn_on = locked.withdrawn_on
+        return True
+
+
+class ChangedMeanwhile(ValidationError):
+    """The record was saved by someone else after the form was opened."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Someone else saved changes to this record after you opened it. Your "
+                "changes have not been saved: they are still in the form. Open the "
+                "record again in a new tab to see the other changes, then save yours."
+            ),
+            code="changed",
+        )
+
+
+def save_versioned(instance: Any, *, seen: str | None, save: Callable[[], Any]) -> None:
+    """Save ``instance`` (by ``save``) unless its version is no longer the ``seen`` one.
+
+    Optimistic locking: the row is locked, its version compared with the one the form
+    was opened on, and raised by one with the save; ``ChangedMeanwhile`` otherwise.
+    """
+    model = type(instance)
+    with transaction.atomic():
+        current = (
+            model._default_manager.select_for_update()
+            .filter(pk=instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current is None or str(current) != seen:
+            raise ChangedMeanwhile
+        instance.version = (current or 0) + 1
+        save()

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -521,20 +520,13 @@ def consent_create(request: AuthenticatedRequest, client_pk: int) -> HttpRespons
 @require_POST
 @role_required(*COORDINATOR)
 def consent_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    with transaction.atomic():
-        consent = get_object_or_404(
-            Consent.objects.visible_to(request.user).select_for_update(of=("self",)), pk=pk
-        )
-        if consent.withdrawn_on is None:
-            consent.withdrawn_on = max(timezone.localdate(), consent.given_on)
-            consent.save(update_fields=["withdrawn_on"])
-            messages.success(request, _("The consent was withdrawn."))
+    consent = get_object_or_404(Consent.objects.visible_to(request.user), pk=pk)
+    if services.consent_withdraw(consent=consent):
+        messages.success(request, _("The consent was withdrawn."))
     return redirect(consent.client)
 
 
 # The audit log ---------------------------------------------------------------
-
-AUDIT_PAGE_SIZE = 50
 
 
 @role_required(Role.ADMIN)
@@ -544,13 +536,7 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
         # "Who has looked at this client?": the personnummer finds the client's id, and
         # only the id goes on, into the address and the log.
         number = request.POST.get("personnummer", "")
-        found = (
-            list(
-                Client.objects.with_personnummer(number).order_by("pk").select_related("controller")
-            )
-            if _normal(number)
-            else []
-        )
+        found = list(Client.objects.in_registers(number))
         if not found:
             audit.record_log_view({}, hits=0)
             messages.error(request, _("No client has that personnummer."))
@@ -574,8 +560,7 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     form.is_valid()  # the fields given well filter; the others show their message
     filters = getattr(form, "cleaned_data", {})
-    page = Paginator(audit.entries(**filters), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = audit.describe(page.object_list)
+    page, rows = audit.log_page(filters, request.GET.get("page"))
     audit.record_log_view({**filters, "page": page.number})
     return render(
         request,
@@ -587,15 +572,6 @@ def audit_log(request: AuthenticatedRequest) -> HttpResponse:
             "client": filters.get("client"),
         },
     )
-
-
-def _normal(number: str) -> str:
-    from . import personnummer
-
-    try:
-        return personnummer.normalise(number)
-    except ValidationError:
-        return ""
 
 
 @role_required(Role.ADMIN)

@@ -236,3 +236,20 @@ def consultation_reply(*, consultation: Consultation, body: str, by: User) -> Co
             consultation.answered = answered
             consultation.save(update_fields=["answered"])
         return message
+
+
+def slot_publish(*, slot: ReferralSlot, by: User) -> ReferralSlot:
+    """Publish a time that referrers may book a first meeting in."""
+    slot.created_by = by
+    slot.save()
+    return slot
+
+
+def slot_withdraw(*, slot: ReferralSlot) -> bool:
+    """Withdraw a time nobody holds; False, and nothing done, when a referral holds it."""
+    with transaction.atomic():
+        locked = ReferralSlot.objects.select_for_update().get(pk=slot.pk)
+        if not locked.is_free:
+            return False
+        locked.delete()
+        return True

@@ -301,9 +301,7 @@ def referral_letter(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def slot_list(request: AuthenticatedRequest) -> HttpResponse:
     form = SlotForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        slot = form.save(commit=False)
-        slot.created_by = request.user
-        slot.save()
+        services.slot_publish(slot=form.save(commit=False), by=request.user)
         messages.success(request, _("The time was published for referrers."))
         return redirect("referrals:slot-list")
     slots = (
@@ -318,8 +316,7 @@ def slot_list(request: AuthenticatedRequest) -> HttpResponse:
 @role_required(*COORDINATOR)
 def slot_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     slot = get_object_or_404(ReferralSlot.objects.visible_to(request.user), pk=pk)
-    if slot.is_free:
-        slot.delete()
+    if services.slot_withdraw(slot=slot):
         messages.success(request, _("The time was withdrawn."))
     else:
         messages.error(request, _("The time is held for a referral and cannot be withdrawn."))

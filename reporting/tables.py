@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from interventions.choices import FiaStatus
 from klientstod.smallcounts import Shown, SmallCounts
 
 from .selectors import Report
@@ -34,6 +35,10 @@ class Section:
     number: int
     title: Any
     rows: list[Row] = field(default_factory=list)
+    #: The milestones and the budget (sections 6 and 7) stand before this section.
+    after_plan: bool = False
+    #: The meetings week by week follow the figures.
+    week_by_week: bool = False
 
 
 Getter = Callable[[Report], Any]
@@ -82,7 +87,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
     ]
     fia = Section(2, _("FIA interviews"))
     fia.rows = [Row(label, [dict(x.fia.rows)[label] for x in r]) for label, _n in r[0].fia.rows]
-    completed = [row.label for row in fia.rows].index(r[0].fia.rows[5][0])
+    completed = [row.label for row in fia.rows].index(FiaStatus.COMPLETED.label)
     fia.rows.insert(
         completed + 1,
         _row(
@@ -120,7 +125,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
             r, _("repeatedly absent"), lambda x: x.interventions.unclear_repeatedly_absent, level=1
         ),
     ]
-    meetings = Section(4, _("Meetings and cancellations"))
+    meetings = Section(4, _("Meetings and cancellations"), week_by_week=True)
     meetings.rows = [
         _row(r, _("Meetings planned in the period"), lambda x: x.meetings.booked, people=False),
         _row(r, _("Held"), lambda x: x.meetings.held, people=False),
@@ -148,7 +153,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
         ),
         _row(r, _("Still to be offered"), lambda x: x.bibliotherapy.still_to_offer),
     ]
-    outcome = Section(8, _("Outcome against the goal"))
+    outcome = Section(8, _("Outcome against the goal"), after_plan=True)
     outcome.rows = [
         _row(r, _("Closed in the period"), lambda x: x.outcome.closed),
         *_breakdown(r, lambda x: x.outcome.by_outcome),

@@ -19,7 +19,7 @@ from klientstod.models import Process
 from klientstod.pdf import pdf_response, render_pdf
 from klientstod.roles import COORDINATOR, PLANNERS, REPORT_READERS
 
-from . import exports, periods, selectors, shown, sus, tables
+from . import exports, periods, selectors, services, shown, sus, tables
 from .forms import PLAN_FORMS, PeriodForm
 from .models import BudgetLine, Cost, Download, Milestone, ReportingDeadline
 
@@ -248,10 +248,9 @@ def plan_item(request: AuthenticatedRequest, process_pk: int, kind: str, pk: int
         raise Http404
     item = get_object_or_404(model._default_manager.filter(process=process), pk=pk)
     if request.POST.get("action") == "done" and isinstance(item, ReportingDeadline):
-        item.done_on = timezone.localdate()
-        item.save(update_fields=["done_on"])
+        services.deadline_done(deadline=item)
         messages.success(request, _("Marked as done."))
     elif request.POST.get("action") == "delete":
-        item.delete()
+        services.plan_row_remove(row=item)
         messages.success(request, _("Removed."))
     return redirect("reporting:plan", process_pk=process.pk)
