@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime
 from typing import Any, cast
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klientstod.forms import DateInput
-from klientstod.layout import Fieldset
+from klientstod.layout import Fieldset, form_helper
 from klientstod.models import Case, Organisation, Process, Unit, User
 
 from .models import (
@@ -31,14 +30,6 @@ from .models import (
     Questionnaire,
     QuestionnaireItem,
 )
-
-
-def _helper(*layout: Any) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
 
 
 class CaseMultipleField(forms.ModelMultipleChoiceField):
@@ -81,7 +72,7 @@ class FiaStatusForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("status", "abort_reason", "on_site_interpreter")
+        self.helper = form_helper("status", "abort_reason", "on_site_interpreter")
 
 
 class FiaSummaryForm(forms.Form):
@@ -109,7 +100,7 @@ class FiaSummaryForm(forms.Form):
                 names.append(name)
             fieldsets.append(Fieldset(label, *names, css_id=f"fia-part-{part}"))
         fieldsets.append(Fieldset(_("Goals and assessment"), "client_goals", "assessment"))
-        self.helper = _helper(*fieldsets)
+        self.helper = form_helper(*fieldsets)
 
     @classmethod
     def initial_from(cls, fia: Any) -> dict[str, Any]:
@@ -229,7 +220,7 @@ class AssessmentForm(forms.Form):
                     label=item.text, required=False, widget=forms.Textarea(attrs={"rows": 2})
                 )
             self.item_fields.append((name, item))
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(
                 Column("occasion", css_class="col-md-6"),
                 Column("answered_on", css_class="col-md-6"),
@@ -257,7 +248,7 @@ class OfferForm(forms.ModelForm):
         kwargs.setdefault("initial", {}).setdefault("offered_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.fields["decline_reason"].help_text = _("Only when the client declined.")
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean_offered_on(self) -> datetime.date:
         return _not_future(self.cleaned_data["offered_on"])
@@ -284,7 +275,7 @@ class ParticipationForm(forms.Form):
         cast(
             forms.ModelChoiceField, self.fields["group"]
         ).queryset = BibliotherapyGroup.objects.visible_to(user)
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(
                 Column("participation", css_class="col-md-6"), Column("group", css_class="col-md-6")
             )
@@ -306,7 +297,7 @@ class GroupForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["therapist"]).queryset = User.objects.filter(
             role="bibliotherapist", is_active=True, processes__in=processes
         ).distinct()
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -331,7 +322,7 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelMultipleChoiceField, self.fields["attended"])
         field.queryset = group.participants.select_related("case__client")
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("held_on", css_class="col-md-4"), Column("theme", css_class="col-md-8")),
             "attended",
         )
@@ -361,7 +352,7 @@ class InformationMeetingForm(forms.ModelForm):
         cases = Case.objects.visible_to(user).active().select_related("client")
         for name in ("invited", "attended"):
             cast(forms.ModelMultipleChoiceField, self.fields[name]).queryset = cases
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(
                 Column("process", css_class="col-md-4"),
                 Column("held_on", css_class="col-md-4"),
@@ -409,7 +400,7 @@ class InterventionForm(forms.ModelForm):
             "organisation"
         )
         self.fields["fk_outcome"].help_text = _("Only for an application at FK.")
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(Column("kind", css_class="col-md-6"), Column("status", css_class="col-md-6")),
             Row(Column("organisation", css_class="col-md-6"), Column("unit", css_class="col-md-6")),
             Row(
@@ -450,7 +441,7 @@ class ContactForm(forms.ModelForm):
             user
         ).select_related("client")
         self.fields["case"].help_text = _("Only for a contact about one client.")
-        self.helper = _helper(
+        self.helper = form_helper(
             Row(
                 Column("process", css_class="col-md-4"),
                 Column("organisation", css_class="col-md-4"),

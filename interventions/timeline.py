@@ -6,9 +6,9 @@ import datetime
 from collections.abc import Iterable
 
 from django.db.models import Avg
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from klientstod.dates import local_time
 from klientstod.models import Case
 from klientstod.timeline import TimelineEvent, register
 
@@ -23,7 +23,7 @@ from .models import (
 
 
 def _at(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(12), tzinfo=timezone.get_current_timezone())
+    return local_time(day, datetime.time(12))
 
 
 @register

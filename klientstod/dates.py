@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils import timezone
+
 
 def months_after(day: datetime.date, months: int) -> datetime.date:
     """The same day ``months`` later, or the month's last day when it is shorter."""
@@ -13,3 +15,8 @@ def months_after(day: datetime.date, months: int) -> datetime.date:
         except ValueError:
             continue
     raise ValueError(day)
+
+
+def local_time(day: datetime.date, at: datetime.time = datetime.time.min) -> datetime.datetime:
+    """``day`` at ``at`` in the current time zone: the local midnight unless told."""
+    return datetime.datetime.combine(day, at, tzinfo=timezone.get_current_timezone())

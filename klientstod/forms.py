@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from typing import Any, cast
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import personnummer, services
 from .audit import record_read
-from .layout import Fieldset
+from .layout import Fieldset, form_helper
 from .models import (
     Case,
     Client,
@@ -56,13 +55,6 @@ def add_form_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-def _untagged_helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.render_hidden_fields = True
-    return helper
 
 
 class VersionedForm(forms.ModelForm):
@@ -133,7 +125,7 @@ class ClientForm(VersionedForm):
             {"autocomplete": "off", "inputmode": "numeric", "placeholder": "ÅÅÅÅMMDD-NNNN"}
         )
         self.fields["income_source_months"].widget.attrs["min"] = 0
-        self.helper = _untagged_helper()
+        self.helper = form_helper(hidden_fields=True)
         self.helper.layout = Layout(
             Fieldset(
                 _("Identity"),
@@ -252,7 +244,7 @@ class CaseOpenForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["coordinator"]).queryset = coordinator_choices(
             processes
         )
-        self.helper = _untagged_helper()
+        self.helper = form_helper(hidden_fields=True)
         self.helper.layout = Layout(
             Fieldset(
                 _("Case"),
@@ -285,7 +277,7 @@ class CaseForm(VersionedForm):
         cast(forms.ModelChoiceField, self.fields["coordinator"]).queryset = coordinator_choices(
             [self.instance.process_id]
         )
-        self.helper = _untagged_helper()
+        self.helper = form_helper(hidden_fields=True)
         self.helper.layout = Layout(
             Row(
                 Column("coordinator", css_class="col-md-6"),
@@ -313,7 +305,7 @@ class CaseCloseForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("closed_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.helper = _untagged_helper()
+        self.helper = form_helper(hidden_fields=True)
 
 
 class FollowUpForm(forms.Form):
@@ -327,7 +319,7 @@ class FollowUpForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("done_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.helper = _untagged_helper()
+        self.helper = form_helper(hidden_fields=True)
 
 
 class MeetingForm(forms.ModelForm):
@@ -349,7 +341,7 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.case = case
         self.fields["starts_at"].help_text = _("Date and time, for example 2026-03-14 10:00.")
-        self.helper = _untagged_helper()
+        self.helper = form_helper(hidden_fields=True)
         self.helper.layout = Layout(
             Row(Column("kind", css_class="col-md-6"), Column("starts_at", css_class="col-md-6")),
             Row(
@@ -408,7 +400,7 @@ class MeetingOutcomeForm(forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        self.helper = _untagged_helper()
+        self.helper = form_helper(hidden_fields=True)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -441,7 +433,7 @@ class ConsentForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("given_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.helper = _untagged_helper()
+        self.helper = form_helper(hidden_fields=True)
 
     def clean_given_on(self) -> datetime.date:
         given = self.cleaned_data["given_on"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms import layout
+from crispy_forms.helper import FormHelper
 from crispy_forms.utils import TEMPLATE_PACK
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape, format_html
@@ -43,3 +44,17 @@ class Paragraph:
         self, form: Any, context: Any, template_pack: str = TEMPLATE_PACK, **kwargs: Any
     ) -> SafeString:
         return format_html('<p class="{}">{}</p>', self.css_class, self.text)
+
+
+def form_helper(*fields: Any, hidden_fields: bool = False) -> FormHelper:
+    """The helper of a form the page's template wraps in its own ``<form>``.
+
+    ``fields``: the layout, if the fields are not simply shown in order.
+    ``hidden_fields``: render the hidden fields a layout leaves out (a record's version).
+    """
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.render_hidden_fields = hidden_fields
+    if fields:
+        helper.layout = layout.Layout(*fields)
+    return helper

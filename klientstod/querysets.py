@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from . import crypto, personnummer
 from .choices import CaseStatus, MeetingStatus
+from .dates import local_time
 from .roles import Role, has_role
 
 if TYPE_CHECKING:
@@ -96,11 +97,7 @@ class MeetingQuerySet(models.QuerySet):
 
     def between(self, start: datetime.date, end: datetime.date) -> MeetingQuerySet:
         """Meetings on the local days from ``start`` up to, not including, ``end``."""
-        tz = timezone.get_current_timezone()
-        return self.filter(
-            starts_at__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
-            starts_at__lt=datetime.datetime.combine(end, datetime.time.min, tzinfo=tz),
-        )
+        return self.filter(starts_at__gte=local_time(start), starts_at__lt=local_time(end))
 
     def awaiting_outcome(self) -> MeetingQuerySet:
         return self.booked().filter(starts_at__lte=timezone.now())

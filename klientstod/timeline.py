@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .dates import local_time
 from .models import Case, CaseStatus, Meeting, MeetingStatus
 
 
@@ -42,8 +43,7 @@ def register(provider: Provider) -> Provider:
 
 
 def _day(day: datetime.date, *, end: bool = False) -> datetime.datetime:
-    moment = datetime.time.max if end else datetime.time.min
-    return datetime.datetime.combine(day, moment, tzinfo=timezone.get_current_timezone())
+    return local_time(day, datetime.time.max if end else datetime.time.min)
 
 
 def build(case: Case) -> list[TimelineEvent]:

@@ -6,7 +6,6 @@ import datetime
 import re
 from typing import Any, cast
 
-from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from klientstod import personnummer
 from klientstod.forms import DateInput, DateTimeInput, coordinator_choices
-from klientstod.layout import Fieldset, Paragraph
+from klientstod.layout import Fieldset, Paragraph, form_helper
 from klientstod.models import Organisation, Process, Unit, User
 from klientstod.roles import Role, has_role
 
@@ -24,12 +23,6 @@ from .models import NotRelevantReason, Referral, ReferralSlot
 
 #: Something that looks like a personnummer, with or without century and hyphen.
 PERSONNUMMER_LIKE = re.compile(r"(?<!\d)(\d{2})?\d{6}\s?[-+]?\s?\d{4}(?!\d)")
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    return helper
 
 
 def open_processes(user: User) -> QuerySet[Process]:
@@ -133,7 +126,7 @@ class ReferralForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["slot"]).queryset = free
         self.fields["consent_to_referral"].required = True
         self.fields["personnummer"].widget.attrs.update({"autocomplete": "off"})
-        self.helper = _helper()
+        self.helper = form_helper()
         self.helper.layout = Layout(
             Fieldset(_("Process"), "process"),
             Fieldset(
@@ -281,7 +274,7 @@ class ActualiseForm(forms.Form):
             del self.fields["duration_minutes"]
         if not referral.interpreter_needed:
             del self.fields["interpreter_booked"]
-        self.helper = _helper()
+        self.helper = form_helper()
         rows: list[Any] = [
             Row(
                 Column("start_date", css_class="col-md-6"),
@@ -334,7 +327,7 @@ class DeclineForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class SlotForm(forms.ModelForm):
@@ -349,7 +342,7 @@ class SlotForm(forms.ModelForm):
         process_field = cast(forms.ModelChoiceField, self.fields["process"])
         process_field.queryset = processes
         process_field.empty_label = None
-        self.helper = _helper()
+        self.helper = form_helper()
         self.helper.layout = Layout(
             Row(
                 Column("process", css_class="col-md-3"),
@@ -394,7 +387,7 @@ class ConsultationForm(forms.Form):
         field = cast(forms.ModelChoiceField, self.fields["process"])
         field.queryset = processes
         field.empty_label = None
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean_subject(self) -> str:
         return refuse_personnummer(self.cleaned_data["subject"])
@@ -408,7 +401,7 @@ class ReplyForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean_body(self) -> str:
         return refuse_personnummer(self.cleaned_data["body"])

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from klientstod.dates import local_time
 from klientstod.models import Case
 from klientstod.timeline import TimelineEvent, register
 
@@ -21,9 +20,7 @@ def referral_events(case: Case) -> Iterable[TimelineEvent]:
     ):
         source = str(referral.unit or referral.organisation)
         yield TimelineEvent(
-            at=datetime.datetime.combine(
-                referral.received_on, datetime.time.min, tzinfo=timezone.get_current_timezone()
-            ),
+            at=local_time(referral.received_on),
             title=_("Referral received"),
             kind="referral",
             details=[

@@ -45,6 +45,7 @@ from interventions.models import (
     ParticipationStatus,
 )
 from klientstod import ages
+from klientstod.dates import local_time
 from klientstod.models import (
     GOAL_OUTCOMES,
     Case,
@@ -58,10 +59,6 @@ from referrals.models import NotRelevantReason, Referral, ReferralStatus
 
 from .models import BudgetLine, Cost, CostCategory, Financing, Metric, Milestone
 from .periods import Period
-
-
-def _local_start(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _in_period(field_name: str, period: Period) -> Q:
@@ -288,14 +285,14 @@ def intervention_figures(process: Process, period: Period) -> InterventionFigure
     held_by_end = Meeting.objects.filter(
         case=OuterRef("pk"),
         status=MeetingStatus.HELD,
-        starts_at__lt=_local_start(period.end + datetime.timedelta(days=1)),
+        starts_at__lt=local_time(period.end + datetime.timedelta(days=1)),
     )
     recent = period.end - datetime.timedelta(days=30)
     no_shows = Meeting.objects.filter(
         case=OuterRef("pk"),
         status=MeetingStatus.NO_SHOW,
-        starts_at__gte=_local_start(period.start),
-        starts_at__lt=_local_start(period.end + datetime.timedelta(days=1)),
+        starts_at__gte=local_time(period.start),
+        starts_at__lt=local_time(period.end + datetime.timedelta(days=1)),
     )
     unclear = without.annotate(
         held=Exists(held_by_end),
@@ -375,8 +372,8 @@ def meeting_figures(
     excluded = excluded_weeks or set()
     meetings = Meeting.objects.filter(
         case__process=process,
-        starts_at__gte=_local_start(period.start),
-        starts_at__lt=_local_start(period.end + datetime.timedelta(days=1)),
+        starts_at__gte=local_time(period.start),
+        starts_at__lt=local_time(period.end + datetime.timedelta(days=1)),
     )
     counts = dict(meetings.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     weekly = {
