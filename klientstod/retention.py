@@ -27,9 +27,9 @@ from django.db import transaction
 from django.db.models import Aggregate, Max, QuerySet
 from django.utils import timezone
 
-from . import ages, audit, crypto
+from . import ages, audit
 from .choices import CaseStatus
-from .models import Case, Client, Consent, Meeting
+from .models import Case, Client, Consent, Meeting, PersonnummerRecord
 
 # The registry ---------------------------------------------------------------------------------
 
@@ -67,10 +67,8 @@ def register_eraser(eraser: Eraser) -> Eraser:
 
 def erased_person(client: Client) -> dict[str, Any]:
     """What stands instead of the person's number, name and contact details on their records."""
-    erased = f"X{client.pk:012d}"  # not a personnummer: the record no longer has one
     return {
-        "personnummer_encrypted": crypto.encrypt(erased),
-        "personnummer_index": crypto.index(erased),
+        **PersonnummerRecord.erased_personnummer(client.pk),
         "first_name": "Gallrad",
         "last_name": f"#{client.pk}",
         "phone": "",

@@ -12,9 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from klientstod import crypto
-from klientstod import personnummer as pnr
-from klientstod.models import Case, Client, IncomeSource, Meeting, Organisation, Process, Unit
+from klientstod.models import (
+    Case,
+    Client,
+    IncomeSource,
+    Meeting,
+    Organisation,
+    PersonnummerRecord,
+    Process,
+    Unit,
+)
 
 from .choices import (
     NotRelevantReason,
@@ -26,7 +33,7 @@ from .querysets import ConsultationQuerySet, ReferralQuerySet, SlotQuerySet
 LONG_WAIT_DAYS = 14
 
 
-class Referral(models.Model):
+class Referral(PersonnummerRecord):
     """A remiss: a partner's request that the coordinator take a person on.
 
     The person's data is kept as the referrer typed it; the Client record is
@@ -74,9 +81,7 @@ class Referral(models.Model):
     received_on = models.DateField(_("received on"), default=timezone.localdate)
 
     # The person, as the referrer describes them.
-    # Encrypted, with a keyed hash to find it by; read and set through ``personnummer``.
-    personnummer_encrypted = models.TextField(editable=False)
-    personnummer_index = models.CharField(max_length=64, editable=False)
+    # The personnummer: see PersonnummerRecord.
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -188,22 +193,6 @@ class Referral(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("referrals:referral-detail", args=[self.pk])
-
-    @property
-    def personnummer(self) -> str:
-        # Decrypted once per stored value: a refresh from the database reads it anew.
-        encrypted, plain = self.__dict__.get("_personnummer", (None, ""))
-        if encrypted != self.personnummer_encrypted:
-            plain = crypto.decrypt(self.personnummer_encrypted)
-            self.__dict__["_personnummer"] = (self.personnummer_encrypted, plain)
-        return plain
-
-    @personnummer.setter
-    def personnummer(self, value: str) -> None:
-        normal = pnr.normalise(value)
-        self.personnummer_encrypted = crypto.encrypt(normal)
-        self.__dict__["_personnummer"] = (self.personnummer_encrypted, normal)
-        self.personnummer_index = crypto.index(normal)
 
     @property
     def reference(self) -> str:

@@ -92,8 +92,7 @@ def _lock_open(referral: Referral) -> Referral:
 
 def _client_from(referral: Referral) -> Client:
     """A new, unsaved client record with what the referral says of the person."""
-    return Client(  # type: ignore[misc]  # personnummer is a property
-        personnummer=referral.personnummer,
+    client = Client(
         first_name=referral.first_name,
         last_name=referral.last_name,
         gender=Gender.WOMAN
@@ -109,6 +108,8 @@ def _client_from(referral: Referral) -> Client:
         income_source=referral.income_source,
         income_source_months=referral.income_source_months,
     )
+    client.personnummer = referral.personnummer
+    return client
 
 
 def referral_actualise(

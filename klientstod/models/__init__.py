@@ -1,0 +1,50 @@
+"""The shared core of Klientstöd: who works here, the process, and the client's case.
+
+Referrals, interventions and reporting build on these models; nothing here
+imports them. The choices live in ``klientstod.choices`` and the roles in
+``klientstod.roles``; both are named here too, where the models use them.
+"""
+
+from ..choices import (
+    GOAL_OUTCOMES,
+    NOT_HELD_STATUSES,
+    CaseStatus,
+    ClosureOutcome,
+    EducationLevel,
+    Gender,
+    IncomeSource,
+    MeetingKind,
+    MeetingStatus,
+)
+from ..roles import Role
+from .cases import FOLLOWUP_MONTHS, Case, Consent, Meeting
+from .organisations import Organisation, Process, ProcessPhase, Unit
+from .people import Client, PersonnummerRecord
+from .users import EnrolmentCode, FormSubmission, User, _enrolment_code_expiry
+
+__all__ = [
+    "FOLLOWUP_MONTHS",
+    "GOAL_OUTCOMES",
+    "NOT_HELD_STATUSES",
+    "Case",
+    "CaseStatus",
+    "Client",
+    "ClosureOutcome",
+    "Consent",
+    "EducationLevel",
+    "EnrolmentCode",
+    "FormSubmission",
+    "Gender",
+    "IncomeSource",
+    "Meeting",
+    "MeetingKind",
+    "MeetingStatus",
+    "Organisation",
+    "PersonnummerRecord",
+    "Process",
+    "ProcessPhase",
+    "Role",
+    "Unit",
+    "User",
+    "_enrolment_code_expiry",
+]
