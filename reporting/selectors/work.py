@@ -1,0 +1,195 @@
+"""Sections 4 and 5 of the report: meetings and cancellations, bibliotherapy."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+)
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from interventions.models import (
+    BibliotherapyOffer,
+    DeclineReason,
+    GroupSession,
+    OfferResponse,
+    ParticipationStatus,
+)
+from klientstod.dates import local_time
+from klientstod.models import (
+    Meeting,
+    MeetingStatus,
+    Process,
+)
+
+from ..periods import Period
+from .cases import cases_active_at, cases_during
+
+# 4. Meetings -------------------------------------------------------------------------------------
+
+MEETINGS_DEFINITION = _(
+    "Meetings whose time fell in the period. Cancelled or rebooked: every meeting that did not "
+    "take place, by its cause. Per week: divided by the period's working weeks (weeks with a "
+    "weekday in the period, less the holiday weeks left out)."
+)
+
+CANCELLATION_STATUSES = [
+    MeetingStatus.CANCELLED_BY_CLIENT,
+    MeetingStatus.REBOOKED,
+    MeetingStatus.NO_SHOW,
+    MeetingStatus.INTERPRETER_MISSING,
+    MeetingStatus.THIRD_PARTY_MISSING,
+]
+
+
+@dataclass
+class MeetingFigures:
+    booked: int = 0
+    held: int = 0
+    not_held: int = 0
+    by_cause: list[tuple[Any, int]] = field(default_factory=list)
+    working_weeks: int = 0
+    excluded_weeks: list[int] = field(default_factory=list)
+    per_week: list[tuple[datetime.date, int, int]] = field(default_factory=list)
+
+    @property
+    def not_held_per_week(self) -> Decimal:
+        if not self.working_weeks:
+            return Decimal(0)
+        return (Decimal(self.not_held) / self.working_weeks).quantize(Decimal("0.1"))
+
+
+def working_weeks(period: Period, excluded: set[int]) -> list[datetime.date]:
+    """The Mondays of the weeks with a weekday inside the period, less the excluded week numbers."""
+    monday = period.start - datetime.timedelta(days=period.start.weekday())
+    weeks = []
+    while monday <= period.end:
+        weekdays = [monday + datetime.timedelta(days=n) for n in range(5)]
+        inside = any(period.start <= day <= period.end for day in weekdays)
+        if inside and monday.isocalendar().week not in excluded:
+            weeks.append(monday)
+        monday += datetime.timedelta(days=7)
+    return weeks
+
+
+def meeting_figures(
+    process: Process, period: Period, excluded_weeks: set[int] | None = None
+) -> MeetingFigures:
+    excluded = excluded_weeks or set()
+    meetings = Meeting.objects.filter(
+        case__process=process,
+        starts_at__gte=local_time(period.start),
+        starts_at__lt=local_time(period.end + datetime.timedelta(days=1)),
+    )
+    counts = dict(meetings.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    weekly = {
+        timezone.localtime(week).date() if isinstance(week, datetime.datetime) else week: (
+            held,
+            not_held,
+        )
+        for week, held, not_held in meetings.annotate(
+            week=TruncWeek("starts_at", tzinfo=timezone.get_current_timezone())
+        )
+        .values("week")
+        .annotate(
+            held=Count("pk", filter=Q(status=MeetingStatus.HELD)),
+            not_held=Count("pk", filter=Q(status__in=CANCELLATION_STATUSES)),
+        )
+        .values_list("week", "held", "not_held")
+    }
+    weeks = working_weeks(period, excluded)
+    return MeetingFigures(
+        booked=sum(counts.values()),
+        held=counts.get(MeetingStatus.HELD, 0),
+        not_held=sum(counts.get(status, 0) for status in CANCELLATION_STATUSES),
+        by_cause=[(status.label, counts.get(status, 0)) for status in CANCELLATION_STATUSES],
+        working_weeks=len(weeks),
+        excluded_weeks=sorted(excluded),
+        per_week=[(monday, *weekly.get(monday, (0, 0))) for monday in weeks],
+    )
+
+
+# 5. Bibliotherapy --------------------------------------------------------------------------------
+
+BIBLIOTHERAPY_DEFINITION = _(
+    "Offers made by the period's last day to clients of cases open during the period, with the "
+    "answer as it stands. Started: came to at least one group session by the last day. Still to "
+    "be offered: cases open on the last day without any offer."
+)
+
+
+@dataclass
+class BibliotherapyFigures:
+    offered: int = 0
+    accepted: int = 0
+    started: int = 0
+    to_be_rebooked: int = 0
+    completed: int = 0
+    declined: int = 0
+    declined_by_reason: list[tuple[Any, int]] = field(default_factory=list)
+    not_offered_language: int = 0
+    still_to_offer: int = 0
+
+
+def bibliotherapy_figures(process: Process, period: Period) -> BibliotherapyFigures:
+    offers = BibliotherapyOffer.objects.filter(
+        case__in=cases_during(process, period), offered_on__lte=period.end
+    )
+    came = GroupSession.objects.filter(attended=OuterRef("pk"), held_on__lte=period.end)
+    totals = offers.annotate(came=Exists(came)).aggregate(
+        offered=Count("pk", filter=~Q(response=OfferResponse.NOT_OFFERED_LANGUAGE)),
+        accepted=Count("pk", filter=Q(response=OfferResponse.ACCEPTED)),
+        started=Count("pk", filter=Q(response=OfferResponse.ACCEPTED, came=True)),
+        rebooked=Count(
+            "pk",
+            filter=Q(
+                response=OfferResponse.ACCEPTED, participation=ParticipationStatus.TO_BE_REBOOKED
+            ),
+        ),
+        completed=Count(
+            "pk",
+            filter=Q(
+                participation=ParticipationStatus.COMPLETED,
+                participation_changed_on__lte=period.end,
+            ),
+        ),
+        declined=Count("pk", filter=Q(response=OfferResponse.DECLINED)),
+        language=Count("pk", filter=Q(response=OfferResponse.NOT_OFFERED_LANGUAGE)),
+    )
+    reasons = dict(
+        offers.filter(response=OfferResponse.DECLINED)
+        .values_list("decline_reason")
+        .annotate(n=Count("pk"))
+        .values_list("decline_reason", "n")
+    )
+    still = (
+        cases_active_at(process, period.end)
+        .exclude(
+            Exists(
+                BibliotherapyOffer.objects.filter(case=OuterRef("pk"), offered_on__lte=period.end)
+            )
+        )
+        .count()
+    )
+    return BibliotherapyFigures(
+        offered=totals["offered"],
+        accepted=totals["accepted"],
+        started=totals["started"],
+        to_be_rebooked=totals["rebooked"],
+        completed=totals["completed"],
+        declined=totals["declined"],
+        declined_by_reason=[
+            (label, reasons.get(value, 0)) for value, label in DeclineReason.choices
+        ],
+        not_offered_language=totals["language"],
+        still_to_offer=still,
+    )
