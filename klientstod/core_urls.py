@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 
 app_name = "klientstod"
 
@@ -8,8 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("health/", views.health, name="health"),
-    path("audit/", views.audit_log, name="audit-log"),
-    path("retention/", views.retention_page, name="retention"),
+    path("audit/", privacy_views.audit_log, name="audit-log"),
+    path("retention/", privacy_views.retention_page, name="retention"),
     path("cases/", views.case_list, name="case-list"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<int:pk>/edit/", views.CaseUpdateView.as_view(), name="case-update"),
