@@ -15,7 +15,7 @@ from ..roles import AGGREGATES_ONLY, has_role
 from ..smallcounts import SmallCounts
 
 if TYPE_CHECKING:
-    from .users import User
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 
 class Organisation(models.Model):
@@ -143,7 +143,7 @@ class Process(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def small_counts_for(self, user: User) -> SmallCounts:
+    def small_counts_for(self, user: AbstractBaseUser | AnonymousUser) -> SmallCounts:
         """How this process's counts of people are shown to ``user``: "<3" for 1–2 or exactly."""
         return SmallCounts(self.suppress_small_counts and has_role(user, *AGGREGATES_ONLY))
 
