@@ -81,7 +81,9 @@ class Referral(PersonnummerRecord):
     received_on = models.DateField(_("received on"), default=timezone.localdate)
 
     # The person, as the referrer describes them.
-    # The personnummer: see PersonnummerRecord.
+    # Encrypted, with a keyed hash to find it by (PersonnummerRecord).
+    personnummer_encrypted = models.TextField(editable=False)
+    personnummer_index = models.CharField(max_length=64, editable=False)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=40, blank=True)

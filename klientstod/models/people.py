@@ -20,11 +20,14 @@ class PersonnummerRecord(models.Model):
     """A record of a person, found by their personnummer, which it keeps encrypted.
 
     The number is stored encrypted, with a keyed hash to find it by (``klientstod.crypto``);
-    read and set it through the ``personnummer`` property.
+    read and set it through the ``personnummer`` property. Each model declares the two
+    columns itself, where they stand among its fields (the audit log lists changes in
+    field order): ``personnummer_encrypted = models.TextField(editable=False)`` and
+    ``personnummer_index = models.CharField(max_length=64, editable=False)``.
     """
 
-    personnummer_encrypted = models.TextField(editable=False)
-    personnummer_index = models.CharField(max_length=64, editable=False)
+    personnummer_encrypted: str
+    personnummer_index: str
 
     class Meta:
         abstract = True
@@ -74,6 +77,9 @@ class Client(PersonnummerRecord):
         editable=False,
         verbose_name=_("data controller"),
     )
+    # The personnummer, encrypted, and the keyed hash to find it by (PersonnummerRecord).
+    personnummer_encrypted = models.TextField(editable=False)
+    personnummer_index = models.CharField(max_length=64, editable=False)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
