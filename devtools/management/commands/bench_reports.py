@@ -31,10 +31,10 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from devtools.benchmarking import Timing, machine_lines, measure, tertial_inside
+from devtools.loaddata import TOUCHED, WINDOW_DAYS, Builder, positive, vacuum_analyze
 from klientstod.models import Role, User
 from reporting import periods, selectors
-from reporting.benchmarking import Timing, machine_lines, measure, tertial_inside
-from reporting.loaddata import TOUCHED, WINDOW_DAYS, Builder, positive, vacuum_analyze
 
 
 @dataclass

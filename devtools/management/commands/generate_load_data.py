@@ -5,7 +5,7 @@ processes, each with its own organisations and users, and spreads the clients
 over them: one case per client in every state, referrals, about
 ``--meetings-per-client`` meetings with every outcome, FIA, self-assessments,
 consents, interventions, bibliotherapy, partner contacts, milestones, budget
-lines, costs and the reporting calendar (``reporting.loaddata``). Everything
+lines, costs and the reporting calendar (``devtools.loaddata``). Everything
 goes in with bulk inserts. The data stays, so the command runs only with DEBUG
 on, and only once per database.
 """
@@ -20,8 +20,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from devtools.loaddata import TOUCHED, Made, generate, positive, vacuum_analyze
 from klientstod.models import Role, User
-from reporting.loaddata import TOUCHED, Made, generate, positive, vacuum_analyze
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 ``manage.py bench_pages`` makes a throwaway database next to the configured one
 (its name ends in ``_pages``), fills it with ``--sizes`` clients, 400 to a
-process (``reporting.loaddata``; 2,000 clients are 5 processes, 20,000 are 50:
+process (``devtools.loaddata``; 2,000 clients are 5 processes, 20,000 are 50:
 a hosted instance grows by customers), runs VACUUM ANALYZE, and then, as the
 people of the first process, requests each page ``--repeat`` times after a
 first request with an empty cache: the caseload list, a case page, Min dag,
@@ -42,9 +42,8 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from klientstod.models import Case, Role, User
-from reporting.benchmarking import machine_lines, tertial_inside
-from reporting.loaddata import (
+from devtools.benchmarking import machine_lines, tertial_inside
+from devtools.loaddata import (
     CASES_PER_COORDINATOR,
     TOUCHED,
     WINDOW_DAYS,
@@ -53,6 +52,7 @@ from reporting.loaddata import (
     positive,
     vacuum_analyze,
 )
+from klientstod.models import Case, Role, User
 
 
 @dataclass(frozen=True)
