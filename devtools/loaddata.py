@@ -26,8 +26,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
-from stdnum import luhn
 
+from devtools.factories import fake_personnummer
 from interventions.models import (
     Answer,
     BibliotherapyGroup,
@@ -204,9 +204,7 @@ class Builder:
             k = self.counter
             self.counter += 1
             birth = BORN_FROM + datetime.timedelta(days=(k * 7919) % BORN_SPAN)
-            serial = f"{(k // BORN_SPAN) % 999 + 1:03d}"
-            check = luhn.calc_check_digit(f"{birth:%y%m%d}{serial}")
-            number = f"{birth:%Y%m%d}-{serial}{check}"
+            number = fake_personnummer(birth, (k // BORN_SPAN) % 999 + 1)
             if number not in self.used:
                 self.used.add(number)
                 return number, birth

@@ -48,8 +48,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from stdnum import luhn
 
+from devtools.factories import fake_personnummer
 from interventions.models import (
     FIA_AREAS,
     Answer,
@@ -79,7 +79,7 @@ from interventions.models import (
     SelfAssessment,
 )
 from interventions.services import assessments_due, months_between, questionnaire_save
-from klientstod import ages, personnummer
+from klientstod import ages
 from klientstod.dates import months_after
 from klientstod.models import (
     FOLLOWUP_MONTHS,
@@ -1153,13 +1153,10 @@ class DemoBuilder:
 
     def personnummer_for(self, birth: datetime.date, gender: str, coordination: bool) -> str:
         """A valid number for a fictional person: random birth number, right check digit."""
-        day = birth.day + personnummer.COORDINATION_DAY_OFFSET if coordination else birth.day
         # The third digit of the birth number is odd for men and even for women.
         gender_digit = self.rng.choice([1, 3, 5, 7, 9] if gender == M else [0, 2, 4, 6, 8])
-        serial = f"{self.rng.randint(2, 98):02d}{gender_digit}"
-        head = f"{birth:%y%m}{day:02d}{serial}"
-        number = f"{birth.year}{birth:%m}{day:02d}-{serial}{luhn.calc_check_digit(head)}"
-        return personnummer.normalise(number, today=self.today)
+        serial = self.rng.randint(2, 98) * 10 + gender_digit
+        return fake_personnummer(birth, serial, coordination=coordination)
 
     def build_clients(self, process: Process) -> list[tuple[ClientSpec, Client]]:
         rng = self.rng
