@@ -1,5 +1,6 @@
 """The first chapter: partners, the process, the demo users, the clients, their cases, meetings."""
 
+import copy
 import datetime
 import random
 
@@ -49,6 +50,7 @@ from klientstod.models import (
     Unit,
     User,
 )
+from klientstod.services import case_close, case_follow_up, meeting_book, meeting_record_outcome
 
 
 class CaseloadBuilder:
@@ -233,24 +235,21 @@ class CaseloadBuilder:
             day -= datetime.timedelta(days=1)
         return day
 
-    def build_case(
-        self, spec: ClientSpec, client: Client, process: Process, coordinator: User
-    ) -> Case:
+    def plan_case(self, spec: ClientSpec, client: Client, process: Process) -> Case:
+        """The case as it will have gone, not saved: its start and, if it ended, how.
+
+        The case itself is opened by its referral (``open_case``) and closed and
+        followed up by the services once its meetings are in (``close_cases``).
+        """
         rng = self.rng
         if spec.plan == ACTIVE:
-            return Case.objects.create(
-                client=client,
-                process=process,
-                coordinator=coordinator,
-                start_date=self.days_ago(30, 270),
-            )
+            return Case(client=client, process=process, start_date=self.days_ago(30, 270))
         followed_up = spec.plan.startswith(FOLLOWED_UP)
         outcome = spec.plan.removeprefix(FOLLOWED_UP)
         closed_on = self.days_ago(215, 280) if followed_up else self.days_ago(20, 600)
         case = Case(
             client=client,
             process=process,
-            coordinator=coordinator,
             start_date=next_weekday(closed_on - datetime.timedelta(days=rng.randint(120, 420))),
             status=CaseStatus.FOLLOWED_UP if followed_up else CaseStatus.CLOSED,
             closed_on=closed_on,
@@ -262,9 +261,51 @@ class CaseloadBuilder:
                 closed_on + datetime.timedelta(days=rng.randint(182, 195))
             )
             case.followup_result = FOLLOWUP_RESULTS[outcome]
-        case.full_clean(exclude=["client", "process", "coordinator"])
-        case.save()
         return case
+
+    def first_meeting_time(self, case: Case) -> datetime.datetime:
+        """When the welcome letter asks the client to come: a few days after the start."""
+        cursor = self.spread(case.start_date + datetime.timedelta(days=self.rng.randint(2, 10)))
+        when = self.find_slot(cursor, before=case.closed_on)
+        assert when is not None
+        local = timezone.localtime(when, self.tz)
+        self.taken.add((local.date(), local.time()))
+        return when
+
+    def close_cases(self, cases: list[tuple[Case, Client]], coordinator: User) -> int:
+        """Close the cases that ended, and follow up those followed up, through the services.
+
+        Each case still carries its plan (``plan_case``). The followed-up clients and
+        those of the two latest closures consented to a follow-up; returns how many.
+        """
+        plans = [(case, copy.copy(case)) for case, _ in cases]
+        ended = [(case, plan) for case, plan in plans if plan.status != CaseStatus.ACTIVE]
+        latest = sorted(
+            (pair for pair in ended if pair[1].status == CaseStatus.CLOSED),
+            key=lambda pair: pair[1].closed_on or self.today,
+            reverse=True,
+        )[:2]
+        consenting = {id(case) for case, plan in ended if plan.status == CaseStatus.FOLLOWED_UP}
+        consenting |= {id(case) for case, _ in latest}
+        for case, plan in sorted(ended, key=lambda pair: pair[1].closed_on or self.today):
+            assert plan.closed_on is not None
+            case_close(
+                case=case,
+                closed_on=plan.closed_on,
+                outcome=plan.closure_outcome,
+                income_source_end=plan.income_source_end,
+                followup_consent=id(case) in consenting,
+                by=coordinator,
+            )
+            if plan.status == CaseStatus.FOLLOWED_UP:
+                assert plan.followup_done_on is not None
+                case_follow_up(
+                    case=case,
+                    done_on=plan.followup_done_on,
+                    result=plan.followup_result,
+                    by=coordinator,
+                )
+        return len(consenting)
 
     # -- meetings ----------------------------------------------------------
 
@@ -335,25 +376,35 @@ class CaseloadBuilder:
         }
         return self.rng.choices(list(weights), weights=list(weights.values()))[0]
 
-    def walk(self, case: Case, client: Client, coordinator: User) -> None:
-        """Meetings from the case's start to its closure, or to two weeks ahead."""
+    def walk(self, case: Case, client: Client, coordinator: User, first: Meeting) -> None:
+        """Meetings from the first one, booked with the referral, to the case's closure or
+        to two weeks ahead. The case carries its plan: its status says how it will end.
+        """
         rng = self.rng
         active = case.status == CaseStatus.ACTIVE
         end = None if active else case.closed_on
         plan = KindPlan(fia_after=rng.randint(2, 4) if rng.random() < 0.5 else None)
-        cursor = self.spread(case.start_date + datetime.timedelta(days=rng.randint(2, 10)))
+        first.case = case
+        self.meetings.append(first)
+        pending: Meeting | None = first
+        cursor = case.start_date
         forced: tuple[str, Meeting] | None = None
         while True:
-            when = self.find_slot(cursor, before=end)
-            if when is None:
-                break
-            if forced is None:
-                kind = plan.next_kind(rng)
-                meeting = self.new_meeting(case, client, kind, when, coordinator)
+            if pending is not None:
+                meeting, kind, pending = pending, pending.kind, None
+                when = timezone.localtime(meeting.starts_at, self.tz)
             else:
-                kind, parent = forced
-                meeting = self.new_meeting(case, client, kind, when, coordinator, parent)
-                forced = None
+                found = self.find_slot(cursor, before=end)
+                if found is None:
+                    break
+                when = found
+                if forced is None:
+                    kind = plan.next_kind(rng)
+                    meeting = self.new_meeting(case, client, kind, when, coordinator)
+                else:
+                    kind, parent = forced
+                    meeting = self.new_meeting(case, client, kind, when, coordinator, parent)
+                    forced = None
             day = when.date()
             if day < self.today:
                 status = self.past_outcome(kind, client.interpreter_needed)
@@ -496,21 +547,44 @@ class CaseloadBuilder:
             coming[0].interpreter_booked = False
 
     def save_meetings(self) -> None:
-        """Bulk-create, parents before the meetings that were rebooked from them."""
+        """Book each planned meeting and record its outcome, through the services, in time order.
 
-        def depth(meeting: Meeting) -> int:
-            level = 0
-            while meeting.rebooked_from is not None:
-                meeting = meeting.rebooked_from
-                level += 1
-            return level
-
-        levels: dict[int, list[Meeting]] = {}
-        for meeting in self.meetings:
-            levels.setdefault(depth(meeting), []).append(meeting)
-        for level in sorted(levels):
-            # The parents now have primary keys; point the children at them.
-            for meeting in levels[level]:
-                if meeting.rebooked_from is not None:
-                    meeting.rebooked_from_id = meeting.rebooked_from.pk
-            Meeting.objects.bulk_create(levels[level])
+        The cases are all still open here (``close_cases`` closes them after). A
+        rebooking makes the new meeting itself; the planned one stands in for it.
+        """
+        cases = {
+            case.pk: case for case in Case.objects.filter(pk__in={m.case.pk for m in self.meetings})
+        }
+        rebooked_to = {id(m.rebooked_from): m for m in self.meetings if m.rebooked_from is not None}
+        made_by_rebooking: dict[int, Meeting] = {}
+        saved: list[Meeting] = []
+        for planned in sorted(self.meetings, key=lambda m: m.starts_at):
+            status, note, at = planned.status, planned.journal_note, planned.outcome_recorded_at
+            planned_case, by = planned.case, planned.created_by
+            assert by is not None
+            meeting = made_by_rebooking.pop(id(planned), None)
+            if meeting is None and planned.pk is None:
+                planned.rebooked_from = None
+                planned.journal_note, planned.outcome_recorded_at = "", None
+                meeting = meeting_book(case=cases[planned_case.pk], meeting=planned, by=by)
+            elif meeting is None:
+                meeting = planned  # the first meeting, booked with the referral
+                if meeting.interpreter_booked != planned.interpreter_booked:
+                    meeting.save(update_fields=["interpreter_booked"])
+            if status != MeetingStatus.BOOKED:
+                new = meeting_record_outcome(
+                    meeting=meeting,
+                    status=status,
+                    journal_note=note,
+                    new_starts_at=rebooked_to[id(planned)].starts_at
+                    if status == MeetingStatus.REBOOKED
+                    else None,
+                    by=by,
+                    at=at,
+                )
+                if new is not None:
+                    made_by_rebooking[id(rebooked_to[id(planned)])] = new
+            meeting.case = planned_case
+            saved.append(meeting)
+        assert not made_by_rebooking
+        self.meetings = saved

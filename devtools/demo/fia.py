@@ -60,7 +60,10 @@ class FiaBuilder(ReferralBuilder):
     # -- the work with the client: FIA ---------------------------------------
 
     def close_one_lately(self, cases: list[tuple[Case, Client]]) -> None:
-        """One case closed in the past few weeks: its closure self-assessment shows as due."""
+        """One case closed in the past few weeks: its closure self-assessment shows as due.
+
+        Runs on the plans, before the cases are opened.
+        """
         closed = [
             case
             for case, _ in cases
@@ -76,7 +79,6 @@ class FiaBuilder(ReferralBuilder):
         closed_on = self.days_ago(20, 40)
         if closed_on > case.start_date:
             case.closed_on = closed_on
-            case.save(update_fields=["closed_on", "updated_at"])
 
     def day_of(self, meeting: Meeting) -> datetime.date:
         return timezone.localtime(meeting.starts_at, self.tz).date()

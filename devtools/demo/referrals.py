@@ -41,7 +41,6 @@ from klientstod.models import (
     Consent,
     IncomeSource,
     Meeting,
-    MeetingKind,
     Process,
     Role,
     User,
@@ -55,12 +54,36 @@ from referrals.models import (
     ReferralSlot,
     ReferralStatus,
 )
+from referrals.services import (
+    consultation_ask,
+    consultation_reply,
+    referral_actualise,
+    referral_decline,
+    referral_submit,
+)
+
+#: What a case's plan says beyond its start: how it ends, and its follow-up.
+PLANNED_FIELDS = (
+    "status",
+    "closed_on",
+    "closure_outcome",
+    "income_source_end",
+    "followup_done_on",
+    "followup_result",
+)
 
 
 class ReferralBuilder(CaseloadBuilder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.declined: list[Referral] = []
+        #: The personnummer taken, so that each made-up person is a different one.
+        self.used: set[str] = set()
+
     # -- consents ----------------------------------------------------------
 
     def build_consents(self, cases: list[tuple[Case, Client]]) -> int:
+        """Consents given at the start (one withdrawn since); the follow-up ones come at closure."""
         af = self.organisations["Arbetsförmedlingen"]
         fk = self.organisations["Försäkringskassan"]
         consents: list[Consent] = []
@@ -84,16 +107,6 @@ class ReferralBuilder(CaseloadBuilder):
                         note="Återkallat muntligen i samtal." if withdrawn else "",
                     )
                 )
-        ended = [(case, client) for case, client in cases if case.status != CaseStatus.ACTIVE]
-        # The followed-up cases, and two recently closed ones whose follow-up is still to come.
-        recent = sorted(
-            (pair for pair in ended if pair[0].status == CaseStatus.CLOSED),
-            key=lambda pair: pair[0].closed_on or self.today,
-            reverse=True,
-        )[:2]
-        for case, client in [p for p in ended if p[0].status == CaseStatus.FOLLOWED_UP] + recent:
-            assert case.closed_on is not None
-            consents.append(Consent(client=client, kind=kinds.FOLLOW_UP, given_on=case.closed_on))
         Consent.objects.bulk_create(consents)
         return len(consents)
 
@@ -152,73 +165,58 @@ class ReferralBuilder(CaseloadBuilder):
             "expectations": self.rng.choice(REFERRAL_EXPECTATIONS),
         }
 
-    def first_meetings(self) -> dict[int, Meeting]:
-        """Each case's first meeting as first booked: the time its welcome letter gave."""
-        first: dict[int, Meeting] = {}
-        # The earliest meeting of kind 'first', or else the earliest of any kind.
-        for meeting in sorted(
-            self.meetings, key=lambda m: (m.kind != MeetingKind.FIRST, m.starts_at)
-        ):
-            first.setdefault(meeting.case.pk, meeting)
-        return first
+    def open_case(
+        self, plan: Case, client: Client, paper: int | None, referrer: User, coordinator: User
+    ) -> tuple[Case, Meeting]:
+        """How a case began: its referral, sent and then actualised by the coordinator.
 
-    def actualised_referrals(
-        self,
-        cases: list[tuple[Case, Client]],
-        process: Process,
-        referrer: User,
-        coordinator: User,
-    ) -> tuple[list[Referral], list[Letter]]:
-        """The referral behind every case, half from the demo referrer and half on paper."""
+        ``referral_actualise`` opens the case on the client's record, books the first
+        meeting and writes the welcome letter. The case returned carries the rest of
+        ``plan`` (how it will end) for the chapters that follow; the services close it.
+        """
         rng = self.rng
-        by_referrer = set(rng.sample(range(len(cases)), k=len(cases) // 2))
-        first_meetings = self.first_meetings()
-        referrals: list[Referral] = []
-        for index, (case, client) in enumerate(cases):
-            paper = None if index in by_referrer else rng.randrange(len(PAPER_SOURCES))
-            # A referrer does not write down a protected address.
-            address = not client.protected_identity
-            referrals.append(
-                Referral(  # type: ignore[misc]  # personnummer is a property
-                    process=process,
-                    **self.sender(paper, referrer, coordinator),
-                    received_on=self.weekday_between(
-                        case.start_date - datetime.timedelta(days=21),
-                        case.start_date - datetime.timedelta(days=3),
-                    ),
-                    personnummer=client.personnummer,
-                    first_name=client.first_name,
-                    last_name=client.last_name,
-                    phone=client.phone,
-                    email=client.email,
-                    street_address=client.street_address if address else "",
-                    postal_code=client.postal_code if address else "",
-                    city=client.city if address else "",
-                    language=client.language,
-                    interpreter_needed=client.interpreter_needed,
-                    income_source=client.income_source,
-                    income_source_months=client.income_source_months,
-                    reason=rng.choice(REFERRAL_REASONS),
-                    **self.referral_texts(),
-                    consent_to_referral=True,
-                    status=ReferralStatus.ACTUALISED,
-                    client=client,
-                    case=case,
-                    decided_on=case.start_date,
-                    decided_by=coordinator,
-                )
-            )
-        Referral.objects.bulk_create(referrals)
-        letters = [
-            Letter(
-                referral=referral,
-                kind=Letter.Kind.WELCOME,
-                meeting=first_meetings.get(case.pk),
-                created_by=coordinator,
-            )
-            for referral, (case, _) in zip(referrals, cases, strict=True)
-        ]
-        return referrals, letters
+        # A referrer does not write down a protected address.
+        address = not client.protected_identity
+        sender = self.sender(paper, referrer, coordinator)
+        referral = Referral(  # type: ignore[misc]  # personnummer is a property
+            process=plan.process,
+            **sender,
+            received_on=self.weekday_between(
+                plan.start_date - datetime.timedelta(days=21),
+                plan.start_date - datetime.timedelta(days=3),
+            ),
+            personnummer=client.personnummer,
+            first_name=client.first_name,
+            last_name=client.last_name,
+            phone=client.phone,
+            email=client.email,
+            street_address=client.street_address if address else "",
+            postal_code=client.postal_code if address else "",
+            city=client.city if address else "",
+            language=client.language,
+            interpreter_needed=client.interpreter_needed,
+            income_source=client.income_source,
+            income_source_months=client.income_source_months,
+            reason=rng.choice(REFERRAL_REASONS),
+            **self.referral_texts(),
+            consent_to_referral=True,
+        )
+        referral_submit(referral=referral, by=sender["entered_by"])
+        case = referral_actualise(
+            referral=referral,
+            by=coordinator,
+            start_date=plan.start_date,
+            coordinator=coordinator,
+            first_meeting_at=self.first_meeting_time(plan),
+            location=DEFAULT_LOCATION,
+            duration_minutes=90,
+            interpreter_booked=client.interpreter_needed,
+            on=plan.start_date,
+        )
+        for field in PLANNED_FIELDS:
+            setattr(case, field, getattr(plan, field))
+        case.client = client
+        return case, Meeting.objects.get(case=case)
 
     def person_referral(
         self,
@@ -271,26 +269,17 @@ class ReferralBuilder(CaseloadBuilder):
                 used.add(number)
                 return number
 
-    def open_and_declined_referrals(
-        self, process: Process, referrer: User, coordinator: User
-    ) -> tuple[list[Referral], list[Letter], Referral]:
-        """Declined referrals (one referred again) and referrals waiting for a decision.
-
-        Returns the referrals, the letters of the declined ones, and the waiting
-        referral that holds a bookable time.
-        """
-        used = {c.personnummer for c in Client.objects.only("personnummer_encrypted")}
-        used |= {r.personnummer for r in Referral.objects.only("personnummer_encrypted")}
+    def declined_referrals(self, process: Process, referrer: User, coordinator: User) -> None:
+        """Referrals the coordinator found not relevant, each with its reason and letter."""
+        self.used = {c.personnummer for c in Client.objects.only("personnummer_encrypted")}
         phone = 60
-        declined: list[Referral] = []
         for index, spec in enumerate(DECLINED):
-            number = self.fresh_personnummer(spec, used)
             # The re-referred person was declined some months ago; the others any time this year.
             decided_on = self.days_ago(120, 160) if index == REREFERRED else self.days_ago(5, 300)
             referral = self.person_referral(
                 spec,
-                number,
-                phone,
+                self.fresh_personnummer(spec, self.used),
+                phone + index,
                 self.weekday_between(
                     decided_on - datetime.timedelta(days=14),
                     decided_on - datetime.timedelta(days=2),
@@ -299,40 +288,48 @@ class ReferralBuilder(CaseloadBuilder):
                 referrer,
                 coordinator,
             )
-            phone += 1
-            referral.status = ReferralStatus.NOT_RELEVANT
-            referral.not_relevant_reason = spec.not_relevant
-            referral.decision_note = spec.note
-            referral.decided_on = decided_on
-            referral.decided_by = coordinator
-            declined.append(referral)
-        again_spec = DECLINED[REREFERRED]
-        again = self.person_referral(
-            ReferredSpec(
-                again_spec.first_name,
-                again_spec.last_name,
-                again_spec.gender,
-                again_spec.age,
-                None,
-                REREFERRAL_REASON,
-            ),
-            declined[REREFERRED].personnummer,
-            phone,
-            self.weekday_between(
-                self.today - datetime.timedelta(days=20), self.today - datetime.timedelta(days=1)
-            ),
-            process,
-            referrer,
-            coordinator,
-        )
-        phone += 1
-        waiting = [again]
-        holder = again
-        for spec in WAITING:
+            referral_submit(referral=referral, by=referral.entered_by)
+            referral_decline(
+                referral=referral,
+                reason=spec.not_relevant,
+                note=spec.note,
+                by=coordinator,
+                on=decided_on,
+            )
+            self.declined.append(referral)
+
+    def waiting_referrals(
+        self, process: Process, referrer: User, coordinator: User, slots: list[ReferralSlot]
+    ) -> None:
+        """Referrals waiting for a decision: one of a person declined before, one holding a time.
+
+        The client agreed to share information with the authorities they deal with.
+        """
+        again = DECLINED[REREFERRED]
+        waiting = [
+            (
+                ReferredSpec(
+                    again.first_name,
+                    again.last_name,
+                    again.gender,
+                    again.age,
+                    None,
+                    REREFERRAL_REASON,
+                ),
+                self.declined[REREFERRED].personnummer,
+            )
+        ] + [(spec, self.fresh_personnummer(spec, self.used)) for spec in WAITING]
+        sharing = [
+            self.organisations["Arbetsförmedlingen"],
+            self.organisations["Försäkringskassan"],
+        ]
+        # The referrer picked the second time, leaving the earliest one free.
+        held = slots[min(1, len(slots) - 1)]
+        for number, (spec, personnummer) in enumerate(waiting):
             referral = self.person_referral(
                 spec,
-                self.fresh_personnummer(spec, used),
-                phone,
+                personnummer,
+                60 + len(DECLINED) + number,
                 self.weekday_between(
                     self.today - datetime.timedelta(days=20),
                     self.today - datetime.timedelta(days=1),
@@ -341,27 +338,12 @@ class ReferralBuilder(CaseloadBuilder):
                 referrer,
                 coordinator,
             )
-            phone += 1
-            waiting.append(referral)
-            if spec.holds_slot:
-                holder = referral
-        Referral.objects.bulk_create(declined + waiting)
-        # The client agreed to share information with the authorities they deal with.
-        through = Referral.sharing_consents.through
-        sharing = [
-            self.organisations["Arbetsförmedlingen"],
-            self.organisations["Försäkringskassan"],
-        ]
-        through.objects.bulk_create(
-            through(referral_id=referral.pk, organisation_id=organisation.pk)
-            for number, referral in enumerate(waiting)
-            for organisation in sharing[: 1 + number % 2]
-        )
-        letters = [
-            Letter(referral=referral, kind=Letter.Kind.NOT_RELEVANT, created_by=coordinator)
-            for referral in declined
-        ]
-        return declined + waiting, letters, holder
+            referral_submit(
+                referral=referral,
+                by=referral.entered_by,
+                sharing=sharing[: 1 + number % 2],
+                slot=held if spec.holds_slot else None,
+            )
 
     def overlaps_a_meeting(self, starts_at: datetime.datetime, minutes: int) -> bool:
         ends_at = starts_at + datetime.timedelta(minutes=minutes)
@@ -371,10 +353,8 @@ class ReferralBuilder(CaseloadBuilder):
             for m in self.meetings
         )
 
-    def build_slots(
-        self, process: Process, coordinator: User, holder: Referral
-    ) -> list[ReferralSlot]:
-        """Free times on coming weekdays, one a day, clear of booked meetings; one is held."""
+    def build_slots(self, process: Process, coordinator: User) -> list[ReferralSlot]:
+        """Free times on coming weekdays, one a day, clear of booked meetings."""
         length = 60
         times: list[datetime.datetime] = []
         day = self.today
@@ -399,8 +379,6 @@ class ReferralBuilder(CaseloadBuilder):
             )
             for when in times
         ]
-        # The referrer picked the second time, leaving the earliest one free.
-        slots[min(1, len(slots) - 1)].referral = holder
         ReferralSlot.objects.bulk_create(slots)
         return slots
 
@@ -411,48 +389,45 @@ class ReferralBuilder(CaseloadBuilder):
         asked_days = [self.days_ago(8, 12), self.days_ago(1, 3)]
         made: list[Consultation] = []
         for (subject, question, answer), day in zip(CONSULTATIONS, asked_days, strict=True):
-            consultation = Consultation.objects.create(
-                process=process, asked_by=referrer, subject=subject, answered=answer is not None
+            consultation = consultation_ask(
+                consultation=Consultation(process=process, subject=subject),
+                body=question,
+                by=referrer,
             )
-            asked_at = self.at(day, datetime.time(9, 40))
-            Consultation.objects.filter(pk=consultation.pk).update(created_at=asked_at)
-            thread = [(referrer, question, asked_at)]
+            thread = [(consultation.messages.get(), self.at(day, datetime.time(9, 40)))]
             if answer is not None:
                 answered_at = self.at(
                     next_weekday(day + datetime.timedelta(days=1)), datetime.time(14, 15)
                 )
-                thread.append((coordinator, answer, min(answered_at, self.now)))
-            for author, body, at in thread:
-                message = ConsultationMessage.objects.create(
-                    consultation=consultation, author=author, body=body
-                )
+                reply = consultation_reply(consultation=consultation, body=answer, by=coordinator)
+                thread.append((reply, min(answered_at, self.now)))
+            # Dated as the story goes; the services stamp the moment they run.
+            Consultation.objects.filter(pk=consultation.pk).update(created_at=thread[0][1])
+            for message, at in thread:
                 ConsultationMessage.objects.filter(pk=message.pk).update(created_at=at)
             made.append(consultation)
         return made
 
-    def build_referrals(
-        self, cases: list[tuple[Case, Client]], process: Process, users: dict[str, User]
-    ) -> dict[str, Any]:
+    def build_referrals(self, process: Process, users: dict[str, User]) -> dict[str, Any]:
+        """The referral side besides the cases: the page, declines, waiting, times, questions."""
         coordinator = users[Role.COORDINATOR]
         referrer = users[Role.REFERRER]
         self.build_information_page(process, coordinator)
-        actualised, welcome = self.actualised_referrals(cases, process, referrer, coordinator)
-        others, not_relevant, holder = self.open_and_declined_referrals(
-            process, referrer, coordinator
-        )
-        Letter.objects.bulk_create(welcome + not_relevant)
-        slots = self.build_slots(process, coordinator, holder)
+        self.declined_referrals(process, referrer, coordinator)
+        slots = self.build_slots(process, coordinator)
+        self.waiting_referrals(process, referrer, coordinator, slots)
         consultations = self.build_consultations(process, referrer, coordinator)
-        referrals = actualised + others
+        referrals = Referral.objects.filter(process=process)
         return {
-            "referrals": len(referrals),
+            "referrals": referrals.count(),
             "referrals_by_status": {
-                status: sum(r.status == status for r in referrals)
-                for status in ReferralStatus.values
+                status: referrals.filter(status=status).count() for status in ReferralStatus.values
             },
-            "letters": len(welcome) + len(not_relevant),
-            "slots_free": sum(slot.referral is None for slot in slots),
-            "slots_held": sum(slot.referral is not None for slot in slots),
+            "letters": Letter.objects.filter(referral__process=process).count(),
+            "slots_free": ReferralSlot.objects.filter(process=process, referral=None).count(),
+            "slots_held": ReferralSlot.objects.filter(process=process)
+            .exclude(referral=None)
+            .count(),
             "consultations": len(consultations),
             "consultations_answered": sum(c.answered for c in consultations),
         }
