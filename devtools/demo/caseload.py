@@ -4,6 +4,7 @@ import copy
 import datetime
 import random
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from devtools.demo.calendar import (
@@ -122,6 +123,8 @@ class CaseloadBuilder:
 
     def build_users(self, process: Process) -> dict[str, User]:
         users: dict[str, User] = {}
+        # One hash for the one demo password: hashing is slow by design.
+        password = make_password(DEMO_PASSWORD)
         for number, spec in enumerate(USERS):
             existing = User.objects.filter(username=spec.username).first()
             if existing is not None:
@@ -142,7 +145,7 @@ class CaseloadBuilder:
                 is_staff=spec.role == Role.ADMIN,
                 is_superuser=spec.role == Role.ADMIN,
             )
-            user.set_password(DEMO_PASSWORD)
+            user.password = password
             user.save()
             if spec.member:
                 user.processes.add(process)
