@@ -27,7 +27,13 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
-from devtools.factories import fake_personnummer
+from devtools.factories import (
+    CaseFactory,
+    ClientFactory,
+    MeetingFactory,
+    ReferralFactory,
+    fake_personnummer,
+)
 from interventions.models import (
     Answer,
     BibliotherapyGroup,
@@ -308,8 +314,8 @@ class Builder:
         for i in range(n):
             number, birth = self.personnummer()
             clients.append(
-                Client(  # type: ignore[misc]  # personnummer is a property
-                    controller_id=process.owner_id,
+                ClientFactory.build(
+                    controller=process.owner,
                     personnummer=number,
                     birth_date=birth,
                     first_name=rng.choice(FIRST_NAMES),
@@ -328,7 +334,9 @@ class Builder:
         for index, (client, outcome) in enumerate(zip(clients, outcomes, strict=True)):
             coordinator = coordinators[index % len(coordinators)]
             start = self.day_between(self.first_day, self.today - datetime.timedelta(days=1))
-            case = Case(client=client, process=process, coordinator=coordinator, start_date=start)
+            case = CaseFactory.build(
+                client=client, process=process, coordinator=coordinator, start_date=start
+            )
             closed = start + datetime.timedelta(days=rng.randint(30, 540))
             if closed < self.today and rng.random() < 0.6:
                 case.closed_on = closed
@@ -370,7 +378,7 @@ class Builder:
             if rng.random() < 0.7:
                 client = case.client
                 rows.append(
-                    Referral(  # type: ignore[misc]  # personnummer is a property
+                    ReferralFactory.build(
                         **common,
                         **sender(),
                         received_on=case.start_date - datetime.timedelta(days=rng.randint(3, 30)),
@@ -388,7 +396,7 @@ class Builder:
         for i in range(len(cases) - len(rows)):
             number, _birth = self.personnummer()
             received = self.day_between(self.first_day, self.today)
-            referral = Referral(  # type: ignore[misc]  # personnummer is a property
+            referral = ReferralFactory.build(
                 **common,
                 **sender(),
                 received_on=received,
@@ -429,8 +437,8 @@ class Builder:
             past = starts_at < now
             status = outcomes[i] if past else MeetingStatus.BOOKED
             rows.append(
-                Meeting(
-                    case_id=cases[index].pk,
+                MeetingFactory.build(
+                    case=cases[index],
                     kind=kinds[i],
                     starts_at=starts_at,
                     status=status,
