@@ -34,14 +34,13 @@ from interventions.models import (
     FiaAbortReason,
     FiaInterview,
     FiaStatus,
-    FiaStatusChange,
     GroupSession,
     InformationMeeting,
     Occasion,
     OfferResponse,
     ParticipationStatus,
-    PlanItem,
 )
+from interventions.services import fia_save_summary, fia_set_status
 from klientstod.dates import months_after
 from klientstod.models import (
     Case,
@@ -54,6 +53,12 @@ from klientstod.models import (
     Role,
     User,
 )
+
+#: The status a FIA had before it reached these (the service allows no shortcut).
+STEP_BEFORE: dict[str, str] = {
+    FiaStatus.COMPLETED: FiaStatus.ONGOING,
+    FiaStatus.ABORTED: FiaStatus.PLANNED,
+}
 
 
 class FiaBuilder(ReferralBuilder):
@@ -262,56 +267,57 @@ class FiaBuilder(ReferralBuilder):
         return held[0]
 
     def build_fia(self, plan: dict[str, list[Case]]) -> dict[int, FiaInterview]:
+        """Every case's FIA, taken to its status through the service, step by dated step.
+
+        A completed FIA went ongoing at its first FIA session; an aborted one had
+        been planned. The completed ones have their summary and genomförandeplan.
+        """
         by_case: dict[int, list[Meeting]] = {}
         for meeting in sorted(self.meetings, key=lambda m: m.starts_at):
             by_case.setdefault(meeting.case.pk, []).append(meeting)
         interviews: dict[int, FiaInterview] = {}
-        items: list[PlanItem] = []
         for status, chosen in plan.items():
             for number, case in enumerate(chosen):
-                fia = FiaInterview(
-                    case=case,
+                meetings = by_case.get(case.pk, [])
+                day = self.fia_day(status, case, meetings)
+                fia = FiaInterview(case=case)
+                before = STEP_BEFORE.get(status)
+                if before is not None:
+                    assert day is not None
+                    earlier = self.fia_day(before, case, meetings) or case.start_date
+                    fia_set_status(fia=fia, status=before, on=min(earlier, day))
+                fia_set_status(
+                    fia=fia,
                     status=status,
-                    status_changed_on=self.fia_day(status, case, by_case.get(case.pk, [])),
+                    abort_reason=FiaAbortReason.MOVED if status == FiaStatus.ABORTED else "",
+                    on_site_interpreter=case.client.interpreter_needed
+                    if status == FiaStatus.COMPLETED
+                    else None,
+                    on=day,
                 )
-                if status == FiaStatus.ABORTED:
-                    fia.abort_reason = FiaAbortReason.MOVED
                 if status == FiaStatus.COMPLETED:
                     summary, goals, assessment, rows = FIA_TEXTS[number % len(FIA_TEXTS)]
                     assert set(summary) <= set(FIA_AREAS), set(summary) - set(FIA_AREAS)
-                    fia.on_site_interpreter = case.client.interpreter_needed
-                    fia.summary = dict(summary)
-                    fia.client_goals = goals
-                    fia.assessment = assessment
-                    for order, (goal, sub_goal, activity, responsible, weeks) in enumerate(rows):
-                        items.append(
-                            PlanItem(
-                                fia=fia,
-                                order=order,
-                                goal=goal,
-                                sub_goal=sub_goal,
-                                activity=activity,
-                                responsible=responsible,
-                                follow_up_on=next_weekday(
+                    fia_save_summary(
+                        fia=fia,
+                        summary=summary,
+                        client_goals=goals,
+                        assessment=assessment,
+                        plan=[
+                            {
+                                "goal": goal,
+                                "sub_goal": sub_goal,
+                                "activity": activity,
+                                "responsible": responsible,
+                                "follow_up_on": next_weekday(
                                     self.today + datetime.timedelta(weeks=weeks)
                                 ),
-                            )
-                        )
+                            }
+                            for goal, sub_goal, activity, responsible, weeks in rows
+                        ],
+                    )
+                    self.plan_items += len(rows)
                 interviews[case.pk] = fia
-        FiaInterview.objects.bulk_create(interviews.values())
-        # The history the reports read: each FIA took its status on its date.
-        FiaStatusChange.objects.bulk_create(
-            FiaStatusChange(
-                fia=fia,
-                status=fia.status,
-                abort_reason=fia.abort_reason,
-                changed_on=fia.status_changed_on,
-            )
-            for fia in interviews.values()
-            if fia.status != FiaStatus.NOT_STARTED and fia.status_changed_on
-        )
-        PlanItem.objects.bulk_create(items)
-        self.plan_items = len(items)
         return interviews
 
     # -- the work with the client: bibliotherapy -----------------------------
