@@ -34,13 +34,18 @@ from interventions.models import (
     FiaAbortReason,
     FiaInterview,
     FiaStatus,
-    GroupSession,
     InformationMeeting,
     Occasion,
     OfferResponse,
     ParticipationStatus,
 )
-from interventions.services import fia_save_summary, fia_set_status
+from interventions.services import (
+    fia_save_summary,
+    fia_set_status,
+    offer_save,
+    participation_set,
+    session_record,
+)
 from klientstod.dates import months_after
 from klientstod.models import (
     Case,
@@ -387,60 +392,60 @@ class FiaBuilder(ReferralBuilder):
             if group_start + datetime.timedelta(weeks=2 * n) < self.today
         ]
         offers: list[BibliotherapyOffer] = []
-        for case in started:
-            offers.append(
-                BibliotherapyOffer(
-                    case=case,
-                    offered_on=self.weekday_between(
-                        case.start_date + two_weeks, info_day - datetime.timedelta(days=7)
-                    ),
-                    response=OfferResponse.ACCEPTED,
-                    note="Kom på informationsträffen och ville börja i läsgruppen.",
-                    group=group,
-                    participation=ParticipationStatus.STARTED,
-                    participation_changed_on=session_days[0] if session_days else group_start,
-                    created_by=coordinator,
-                )
+
+        def make_offer(case: Case, offered_on: datetime.date, **answer: Any) -> BibliotherapyOffer:
+            made = offer_save(
+                offer=BibliotherapyOffer(case=case, offered_on=offered_on, **answer),
+                by=coordinator,
+                on=offered_on,
             )
+            offers.append(made)
+            return made
+
+        members = [
+            make_offer(
+                case,
+                self.weekday_between(
+                    case.start_date + two_weeks, info_day - datetime.timedelta(days=7)
+                ),
+                response=OfferResponse.ACCEPTED,
+                note="Kom på informationsträffen och ville börja i läsgruppen.",
+                group=group,
+            )
+            for case in started
+        ]
         for case in rebooked:
             offered_on = self.during(case, 10, max(10, (group_start - case.start_date).days - 5))
-            offers.append(
-                BibliotherapyOffer(
-                    case=case,
-                    offered_on=offered_on,
+            participation_set(
+                offer=make_offer(
+                    case,
+                    offered_on,
                     response=OfferResponse.ACCEPTED,
                     note="Kunde inte börja i gruppen på grund av sjukdom; bokas om till ett "
                     "samtal med biblioterapeuten.",
-                    participation=ParticipationStatus.TO_BE_REBOOKED,
-                    participation_changed_on=max(group_start, offered_on),
-                    created_by=coordinator,
-                )
+                ),
+                status=ParticipationStatus.TO_BE_REBOOKED,
+                group=None,
+                on=max(group_start, offered_on),
             )
         for case, reason in zip(declined, DECLINE_REASONS, strict=False):
-            offers.append(
-                BibliotherapyOffer(
-                    case=case,
-                    offered_on=self.during(case, 14, 120),
-                    response=OfferResponse.DECLINED,
-                    decline_reason=reason,
-                    note=DECLINE_NOTES[reason],
-                    created_by=coordinator,
-                )
+            make_offer(
+                case,
+                self.during(case, 14, 120),
+                response=OfferResponse.DECLINED,
+                decline_reason=reason,
+                note=DECLINE_NOTES[reason],
             )
         for case in language:
-            offers.append(
-                BibliotherapyOffer(
-                    case=case,
-                    offered_on=self.during(case, 7, 30),
-                    response=OfferResponse.NOT_OFFERED_LANGUAGE,
-                    note="Läsgruppen samtalar på svenska; erbjuds när det finns en grupp på "
-                    f"{case.client.language}.",
-                    created_by=coordinator,
-                )
+            make_offer(
+                case,
+                self.during(case, 7, 30),
+                response=OfferResponse.NOT_OFFERED_LANGUAGE,
+                note="Läsgruppen samtalar på svenska; erbjuds när det finns en grupp på "
+                f"{case.client.language}.",
             )
-        BibliotherapyOffer.objects.bulk_create(offers)
 
-        members = offers[: len(started)]
+        # Coming to the first session starts a participation (``session_record``).
         absent = (
             (rng.randrange(1, len(session_days)), rng.randrange(len(members)))
             if len(session_days) > 1 and members
@@ -448,15 +453,12 @@ class FiaBuilder(ReferralBuilder):
         )
         attended_on: dict[int, list[datetime.date]] = {offer.pk: [] for offer in members}
         for number, day in enumerate(session_days):
-            session = GroupSession.objects.create(
-                group=group, held_on=day, theme=GROUP_THEMES[number]
-            )
             came = [
                 offer
                 for index, offer in enumerate(members)
                 if absent is None or (number, index) != absent
             ]
-            session.attended.set(came)
+            session_record(group=group, held_on=day, theme=GROUP_THEMES[number], attended=came)
             for offer in came:
                 attended_on[offer.pk].append(day)
 
