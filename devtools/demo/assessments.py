@@ -22,14 +22,18 @@ from devtools.demo.texts import (
     SCALE_INSTRUCTIONS,
 )
 from interventions.models import (
-    Answer,
     FkOutcome,
     InterventionKind,
     Occasion,
     Questionnaire,
     SelfAssessment,
 )
-from interventions.services import assessments_due, months_between, questionnaire_save
+from interventions.services import (
+    assessment_record,
+    assessments_due,
+    months_between,
+    questionnaire_save,
+)
 from klientstod.dates import months_after
 from klientstod.models import (
     FOLLOWUP_MONTHS,
@@ -131,41 +135,31 @@ class AssessmentBuilder(InterventionBuilder):
     def save_assessments(
         self, rows: list[Answering], questionnaires: dict[str, Questionnaire], by: User
     ) -> int:
-        """Bulk-create the assessments and their answers; returns the number of answers."""
+        """Record the assessments through the service; returns the number of answers."""
         rng = self.rng
         items = {q.pk: list(q.items.order_by("order", "pk")) for q in questionnaires.values()}
-        assessments = [
-            SelfAssessment(
-                case=row.case,
-                questionnaire=questionnaires[row.kind],
-                occasion=row.occasion,
-                period=row.period,
-                answered_on=row.day,
-                entered_by=row.entered_by or by,
-            )
-            for row in rows
-        ]
-        SelfAssessment.objects.bulk_create(assessments)
-        answers: list[Answer] = []
-        for assessment, row in zip(assessments, rows, strict=True):
-            for number, item in enumerate(items[questionnaires[row.kind].pk]):
+        made = 0
+        for row in rows:
+            questionnaire = questionnaires[row.kind]
+            answers: dict[int, int | str | None] = {}
+            for number, item in enumerate(items[questionnaire.pk]):
                 if item.kind == SCALE:
                     score = round(
                         row.level + row.spread[number % len(row.spread)] + rng.gauss(0, 0.35)
                     )
-                    answers.append(
-                        Answer(assessment=assessment, item=item, score=min(5, max(1, score)))
-                    )
+                    answers[item.pk] = min(5, max(1, score))
                 elif row.kind in FREE_TEXT_ANSWERS and rng.random() < 0.5:
-                    answers.append(
-                        Answer(
-                            assessment=assessment,
-                            item=item,
-                            text=rng.choice(FREE_TEXT_ANSWERS[row.kind]),
-                        )
-                    )
-        Answer.objects.bulk_create(answers)
-        return len(answers)
+                    answers[item.pk] = rng.choice(FREE_TEXT_ANSWERS[row.kind])
+            assessment_record(
+                case=row.case,
+                questionnaire=questionnaire,
+                occasion=row.occasion,
+                answered_on=row.day,
+                answers=answers,
+                by=row.entered_by or by,
+            )
+            made += len(answers)
+        return made
 
     # -- the work with the client: all of it ---------------------------------
 
