@@ -21,6 +21,7 @@ from interventions.models import (
     InterventionStatus,
     PartnerState,
 )
+from interventions.services import contact_record
 from klientstod.models import (
     Case,
     CaseStatus,
@@ -278,15 +279,17 @@ class InterventionBuilder(FiaBuilder):
             ),
         ]
         contacts = [
-            CollaborationContact.objects.create(
-                process=process,
-                organisation=orgs[org],
-                unit=units[unit],
-                held_on=day,
-                kind=kind,
-                state=state,
-                note=note,
-                created_by=coordinator,
+            contact_record(
+                contact=CollaborationContact(
+                    process=process,
+                    organisation=orgs[org],
+                    unit=units[unit],
+                    held_on=day,
+                    kind=kind,
+                    state=state,
+                    note=note,
+                ),
+                by=coordinator,
             )
             for org, unit, day, kind, state, note in general
         ]
@@ -370,16 +373,18 @@ class InterventionBuilder(FiaBuilder):
             if not self.sharing_consent(case, orgs[org], day):
                 continue
             contacts.append(
-                CollaborationContact.objects.create(
-                    process=process,
-                    organisation=orgs[org],
-                    unit=units[unit],
-                    held_on=day,
-                    kind=kind,
-                    case=case,
-                    state=state,
-                    note=note,
-                    created_by=coordinator,
+                contact_record(
+                    contact=CollaborationContact(
+                        process=process,
+                        organisation=orgs[org],
+                        unit=units[unit],
+                        held_on=day,
+                        kind=kind,
+                        case=case,
+                        state=state,
+                        note=note,
+                    ),
+                    by=coordinator,
                 )
             )
         return contacts
