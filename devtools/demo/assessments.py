@@ -21,6 +21,7 @@ from devtools.demo.texts import (
     SCALE,
     SCALE_INSTRUCTIONS,
 )
+from devtools.factories import ConsentFactory
 from interventions.models import (
     FkOutcome,
     InterventionKind,
@@ -181,7 +182,7 @@ class AssessmentBuilder(InterventionBuilder):
         assert case.closed_on is not None
         consent = Consent.objects.filter(client_id=case.client_id, kind=Consent.Kind.FOLLOW_UP)
         if not consent.in_force().exists():
-            Consent.objects.create(
+            ConsentFactory.create(
                 client=case.client, kind=Consent.Kind.FOLLOW_UP, given_on=case.closed_on
             )
             self.consents_added += 1

@@ -32,7 +32,7 @@ from devtools.demo.people import (
     ClientSpec,
     M,
 )
-from devtools.factories import fake_personnummer
+from devtools.factories import ClientFactory, ProcessFactory, ProcessPhaseFactory, fake_personnummer
 from klientstod import ages
 from klientstod.models import (
     NOT_HELD_STATUSES,
@@ -89,7 +89,7 @@ class CaseloadBuilder:
         # (and its last phase) to a year from today, so that today's meetings
         # and the referral form fall inside a running process.
         ends_on = max(datetime.date(2021, 9, 1), self.today + datetime.timedelta(days=365))
-        process = Process.objects.create(
+        process = ProcessFactory.create(
             name="Klientstöd Båstad",
             owner=orgs["Båstads kommun"],
             financier=orgs["Samordningsförbundet NNV Skåne"],
@@ -116,7 +116,7 @@ class CaseloadBuilder:
             (ProcessPhase.Kind.ORDINARY, datetime.date(2021, 3, 1), ends_on),
         ]
         ProcessPhase.objects.bulk_create(
-            ProcessPhase(process=process, kind=kind, starts_on=start, ends_on=end)
+            ProcessPhaseFactory.build(process=process, kind=kind, starts_on=start, ends_on=end)
             for kind, start, end in phases
         )
         return process
@@ -192,7 +192,7 @@ class CaseloadBuilder:
                 if income != IncomeSource.NONE
                 else None
             )
-            client = Client(  # type: ignore[misc]  # personnummer is a property
+            client = ClientFactory.create(
                 controller=process.controller,
                 personnummer=number,
                 first_name=spec.first_name,
@@ -225,7 +225,6 @@ class CaseloadBuilder:
                 )[0],
                 samsyn_participant=index in samsyn,
             )
-            client.save()
             made.append((spec, client))
         return made
 

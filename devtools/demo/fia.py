@@ -27,14 +27,13 @@ from devtools.demo.texts import (
     GROUP_THEMES,
     QK,
 )
+from devtools.factories import BibliotherapyGroupFactory, InformationMeetingFactory
 from interventions.models import (
     FIA_AREAS,
-    BibliotherapyGroup,
     BibliotherapyOffer,
     FiaAbortReason,
     FiaInterview,
     FiaStatus,
-    InformationMeeting,
     Occasion,
     OfferResponse,
     ParticipationStatus,
@@ -378,7 +377,7 @@ class FiaBuilder(ReferralBuilder):
         interpreted = [case for case in everyone if case.client.interpreter_needed]
         language = rng.sample(interpreted, k=min(5, len(interpreted)))
 
-        group = BibliotherapyGroup.objects.create(
+        group = BibliotherapyGroupFactory.create(
             process=process,
             name=GROUP_NAME,
             starts_on=group_start,
@@ -473,7 +472,7 @@ class FiaBuilder(ReferralBuilder):
             for case in sorted(around, key=lambda c: c.client.interpreter_needed)
             if case not in started
         ]
-        meeting = InformationMeeting.objects.create(
+        meeting = InformationMeetingFactory.create(
             process=process,
             held_on=info_day,
             place=BIBLIOTHERAPY_PLACE,

@@ -10,6 +10,7 @@ from devtools.demo.texts import (
     FK_NOTES,
     FK_OUTCOMES,
 )
+from devtools.factories import ConsentFactory, InterventionFactory
 from interventions.models import (
     CollaborationContact,
     ContactKind,
@@ -56,7 +57,7 @@ class InterventionBuilder(FiaBuilder):
             starts_on = self.span(case, end - days(low), end - days(high))
             ends_on = min(starts_on + days(self.rng.randint(70, 110)), end)
             status = InterventionStatus.ENDED
-        return Intervention(
+        return InterventionFactory.build(
             case=case,
             kind=InterventionKind.FK_APPLICATION,
             organisation=self.organisations["Försäkringskassan"],
@@ -114,7 +115,7 @@ class InterventionBuilder(FiaBuilder):
                 else self.span(case, case.start_date + days(20), case.start_date + days(60))
             )
             af_rows.append(
-                Intervention(
+                InterventionFactory.build(
                     case=case,
                     kind=InterventionKind.AF_MUNICIPALITY,
                     organisation=self.organisations["Arbetsförmedlingen"],
@@ -137,7 +138,7 @@ class InterventionBuilder(FiaBuilder):
         used |= {case.pk for case in af_cases}
         for case in studies:
             rows.append(
-                Intervention(
+                InterventionFactory.build(
                     case=case,
                     kind=InterventionKind.STUDIES,
                     organisation=self.organisations["Båstads kommun"],
@@ -154,7 +155,7 @@ class InterventionBuilder(FiaBuilder):
         ][:1]
         for case in work:
             rows.append(
-                Intervention(
+                InterventionFactory.build(
                     case=case,
                     kind=InterventionKind.WORK,
                     starts_on=self.span(
@@ -172,7 +173,7 @@ class InterventionBuilder(FiaBuilder):
         ][:1]
         for case in health:
             rows.append(
-                Intervention(
+                InterventionFactory.build(
                     case=case,
                     kind=InterventionKind.HEALTH_MUNICIPALITY,
                     organisation=self.organisations["Region Skåne"],
@@ -210,7 +211,7 @@ class InterventionBuilder(FiaBuilder):
             return True
         if consents.exists():
             return False
-        Consent.objects.create(
+        ConsentFactory.create(
             client=case.client,
             kind=Consent.Kind.INFORMATION_SHARING,
             organisation=organisation,

@@ -33,6 +33,7 @@ from devtools.demo.referred import (
     WAITING,
     ReferredSpec,
 )
+from devtools.factories import ConsentFactory, InformationPageFactory, SlotFactory
 from klientstod import ages
 from klientstod.models import (
     Case,
@@ -91,12 +92,14 @@ class ReferralBuilder(CaseloadBuilder):
         active = [(case, client) for case, client in cases if case.status == CaseStatus.ACTIVE]
         for number, (case, client) in enumerate(active[:6]):
             consents.append(
-                Consent(client=client, kind=kinds.SUS_REGISTRATION, given_on=case.start_date)
+                ConsentFactory.build(
+                    client=client, kind=kinds.SUS_REGISTRATION, given_on=case.start_date
+                )
             )
             if number < 4:
                 withdrawn = number == 3
                 consents.append(
-                    Consent(
+                    ConsentFactory.build(
                         client=client,
                         kind=kinds.INFORMATION_SHARING,
                         organisation=af if number % 2 == 0 else fk,
@@ -119,7 +122,7 @@ class ReferralBuilder(CaseloadBuilder):
             f"E-post: {coordinator.email}\n\n"
             f"Vi träffas i {DEFAULT_LOCATION} eller där det passar klienten bäst."
         )
-        return InformationPage.objects.create(
+        return InformationPageFactory.create(
             process=process,
             published=True,
             offer=INFORMATION_OFFER,
@@ -370,7 +373,7 @@ class ReferralBuilder(CaseloadBuilder):
                     times.append(when)
                     break
         slots = [
-            ReferralSlot(
+            SlotFactory.build(
                 process=process,
                 starts_at=when,
                 duration_minutes=length,

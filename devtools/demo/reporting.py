@@ -21,6 +21,12 @@ from devtools.demo.texts import (
     REPORT_AFTER,
     SMALL_COSTS,
 )
+from devtools.factories import (
+    BudgetLineFactory,
+    CostFactory,
+    MilestoneFactory,
+    ReportingDeadlineFactory,
+)
 from klientstod.dates import months_after
 from klientstod.models import (
     Process,
@@ -86,7 +92,7 @@ class ReportingBuilder(AssessmentBuilder):
             Metric.BIBLIOTHERAPY_COMPLETED: [max(1, b - 1) for b in (b1, b2, b3, b4)],
         }
         Milestone.objects.bulk_create(
-            Milestone(process=process, metric=metric, target=target, deadline=deadline)
+            MilestoneFactory.build(process=process, metric=metric, target=target, deadline=deadline)
             for metric, row in targets.items()
             for deadline, target in zip(deadlines, row, strict=True)
         )
@@ -111,7 +117,9 @@ class ReportingBuilder(AssessmentBuilder):
         """
         year = self.today.year
         BudgetLine.objects.bulk_create(
-            BudgetLine(process=process, year=year + offset, category=category, granted=granted)
+            BudgetLineFactory.build(
+                process=process, year=year + offset, category=category, granted=granted
+            )
             for offset, lines in BUDGET.items()
             for category, granted in lines.items()
         )
@@ -152,7 +160,7 @@ class ReportingBuilder(AssessmentBuilder):
             category, description, low, high = SMALL_COSTS[number]
             rows.append((category, description, rng.randint(low, high), Financing.FORBUND))
             costs += [
-                Cost(
+                CostFactory.build(
                     process=process,
                     period_start=period.start,
                     period_end=period.end,
@@ -251,7 +259,7 @@ class ReportingBuilder(AssessmentBuilder):
                     else previous_weekday(due - datetime.timedelta(days=self.rng.randint(0, 3)))
                 )
             deadlines.append(
-                ReportingDeadline(
+                ReportingDeadlineFactory.build(
                     process=process,
                     kind=kind,
                     due_on=due,
