@@ -18,7 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from devtools.loaddata import CASES_PER_COORDINATOR, generate
+from devtools.loaddata import CASES_PER_COORDINATOR
+from devtools.loaddata.builder import generate
 from devtools.management.commands import bench_pages
 from interventions.models import Answer, CollaborationContact, Occasion, SelfAssessment
 from klientstod import charts

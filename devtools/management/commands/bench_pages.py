@@ -48,7 +48,6 @@ from devtools.loaddata import (
     TOUCHED,
     WINDOW_DAYS,
     Made,
-    generate,
     positive,
     vacuum_analyze,
 )
@@ -213,6 +212,10 @@ class Command(BaseCommand):
 
     def run(self, clients: int, options: dict[str, Any]) -> dict[str, Result]:
         """Make a database, fill it, time the pages, drop it."""
+        # The builder needs factory-boy, a development dependency: imported only after the
+        # DEBUG check of ``handle``.
+        from devtools.loaddata.builder import generate
+
         name = connection.settings_dict["NAME"]
         connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{name}_pages"
         creation = connection.creation

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from devtools.loaddata import TOUCHED, Made, generate, positive, vacuum_analyze
+from devtools.loaddata import TOUCHED, Made, positive, vacuum_analyze
 from klientstod.models import Role, User
 
 
@@ -51,6 +51,9 @@ class Command(BaseCommand):
                 "generate_load_data writes thousands of made-up clients and runs only with "
                 "DEBUG on (DJANGO_DEBUG=1); never point it at a production database."
             )
+        # The builder needs factory-boy, a development dependency: imported only now.
+        from devtools.loaddata.builder import generate
+
         processes, clients = options["processes"], options["clients"]
         if clients < processes:
             raise CommandError("--clients must be at least --processes (one client per process).")

@@ -7,9 +7,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from devtools.demo.builder import DemoBuilder
-from devtools.demo.people import COORDINATOR_USERNAME, DEMO_PASSWORD, USERS
-from devtools.demo.texts import GROUP_NAME
 from interventions.models import FiaStatus, OfferResponse
 from klientstod.models import User
 from referrals.models import ReferralStatus
@@ -18,7 +15,7 @@ from referrals.models import ReferralStatus
 class Command(BaseCommand):
     help = (
         "Create a fictional demo of Klientstöd Båstad: partners, the process, one user per "
-        f"role (password {DEMO_PASSWORD}), clients, cases, meetings, consents, referrals, "
+        "role (password klientstod-demo), clients, cases, meetings, consents, referrals, "
         "bookable times, consultations, the information page, and the work with the client: "
         "self-assessments, FIA, bibliotherapy, interventions and samverkan; and the reporting: "
         "milestones, budget and costs, and the reporting calendar. "
@@ -31,6 +28,11 @@ class Command(BaseCommand):
                 "seed_demo creates demo users with a known password; "
                 "it runs only with DJANGO_DEBUG=1."
             )
+        # The demo is made with factory-boy, a development dependency: imported only now.
+        from devtools.demo.builder import DemoBuilder
+        from devtools.demo.people import COORDINATOR_USERNAME, DEMO_PASSWORD, USERS
+        from devtools.demo.texts import GROUP_NAME
+
         if User.objects.filter(username=COORDINATOR_USERNAME).exists():
             self.stdout.write(
                 f"The demo data is already there (user {COORDINATOR_USERNAME!r} exists); "
