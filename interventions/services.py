@@ -318,12 +318,17 @@ PARTICIPATION_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-def offer_save(*, offer: BibliotherapyOffer, by: User) -> BibliotherapyOffer:
-    """Record an offer or change its response; accepting puts the client in line to be booked."""
+def offer_save(
+    *, offer: BibliotherapyOffer, by: User, on: datetime.date | None = None
+) -> BibliotherapyOffer:
+    """Record an offer or change its response; accepting puts the client in line to be booked.
+
+    A participation that starts here is dated ``on`` (today unless given).
+    """
     with transaction.atomic():
         if offer.response == OfferResponse.ACCEPTED and not offer.participation:
             offer.participation = ParticipationStatus.TO_BE_BOOKED
-            offer.participation_changed_on = timezone.localdate()
+            offer.participation_changed_on = on or timezone.localdate()
         if offer.response != OfferResponse.ACCEPTED:
             offer.participation = ""
             offer.group = None
@@ -337,8 +342,13 @@ def offer_save(*, offer: BibliotherapyOffer, by: User) -> BibliotherapyOffer:
 
 
 def participation_set(
-    *, offer: BibliotherapyOffer, status: str, group: BibliotherapyGroup | None
+    *,
+    offer: BibliotherapyOffer,
+    status: str,
+    group: BibliotherapyGroup | None,
+    on: datetime.date | None = None,
 ) -> BibliotherapyOffer:
+    """Move an accepted offer's participation on, dated ``on`` (today unless given)."""
     with transaction.atomic():
         locked = BibliotherapyOffer.objects.select_for_update().get(pk=offer.pk)
         if locked.response != OfferResponse.ACCEPTED:
@@ -355,7 +365,7 @@ def participation_set(
                     }
                 )
             locked.participation = status
-            locked.participation_changed_on = timezone.localdate()
+            locked.participation_changed_on = on or timezone.localdate()
         if status == ParticipationStatus.STARTED and group is None and locked.group is None:
             raise ValidationError({"group": _("Choose the group the client started in.")})
         if group is not None:

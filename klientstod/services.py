@@ -124,8 +124,9 @@ def meeting_record_outcome(
     journal_note: str = "",
     new_starts_at: datetime.datetime | None = None,
     by: User,
+    at: datetime.datetime | None = None,
 ) -> Meeting | None:
-    """Record what became of a booked meeting.
+    """Record what became of a booked meeting, at ``at`` (now unless given).
 
     Returns the new meeting when the outcome is a rebooking, otherwise None.
     """
@@ -146,7 +147,7 @@ def meeting_record_outcome(
             )
         locked.status = status
         locked.journal_note = journal_note.strip()
-        locked.outcome_recorded_at = timezone.now()
+        locked.outcome_recorded_at = at or timezone.now()
         locked.save()
         meeting.refresh_from_db()
         if status != MeetingStatus.REBOOKED:

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "referrals",
     "interventions",
     "reporting",
+    "devtools",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -122,8 +122,11 @@ def referral_actualise(
     location: str,
     duration_minutes: int = 60,
     interpreter_booked: bool = False,
+    on: datetime.date | None = None,
 ) -> Case:
     """Take the person on: client (found or new), case, first meeting and welcome letter.
+
+    The decision is dated ``on`` (today unless given).
 
     All or nothing: a refusal at any step leaves no client, case, meeting or letter behind.
     """
@@ -194,15 +197,20 @@ def referral_actualise(
         locked.status = ReferralStatus.ACTUALISED
         locked.client = client
         locked.case = case
-        locked.decided_on = timezone.localdate()
+        locked.decided_on = on or timezone.localdate()
         locked.decided_by = by
         locked.save()
         referral.refresh_from_db()
         return case
 
 
-def referral_decline(*, referral: Referral, reason: str, note: str, by: User) -> Letter:
-    """Not relevant now: the reason is recorded, a held time freed, and a letter written."""
+def referral_decline(
+    *, referral: Referral, reason: str, note: str, by: User, on: datetime.date | None = None
+) -> Letter:
+    """Not relevant now: the reason is recorded, a held time freed, and a letter written.
+
+    The decision is dated ``on`` (today unless given).
+    """
     with transaction.atomic():
         locked = _lock_open(referral)
         if not reason:
@@ -210,7 +218,7 @@ def referral_decline(*, referral: Referral, reason: str, note: str, by: User) ->
         locked.status = ReferralStatus.NOT_RELEVANT
         locked.not_relevant_reason = reason
         locked.decision_note = note
-        locked.decided_on = timezone.localdate()
+        locked.decided_on = on or timezone.localdate()
         locked.decided_by = by
         locked.save()
         ReferralSlot.objects.filter(referral=locked, meeting__isnull=True).update(referral=None)

@@ -18,13 +18,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from devtools.loaddata import CASES_PER_COORDINATOR
+from devtools.loaddata.builder import generate
+from devtools.management.commands import bench_pages
 from interventions.models import Answer, CollaborationContact, Occasion, SelfAssessment
 from klientstod import charts
 from klientstod.charts import Series, bar_chart, date_ticks, line_chart
 from klientstod.models import Case, Consent, Role, User
 from referrals.models import Referral, ReferralSlot
-from reporting.loaddata import CASES_PER_COORDINATOR, generate
-from reporting.management.commands import bench_pages
 from reporting.models import ReportingDeadline
 
 pytestmark = pytest.mark.django_db

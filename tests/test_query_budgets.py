@@ -31,30 +31,35 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interventions import services as interventions
-from interventions.models import (
-    BibliotherapyGroup,
-    BibliotherapyOffer,
-    CollaborationContact,
-    FiaInterview,
-    InformationMeeting,
-    Intervention,
-    PlanItem,
-    Questionnaire,
-)
+from interventions.models import BibliotherapyOffer, Questionnaire
 from klientstod import services as core
 from klientstod.audit import record_read
 from klientstod.models import Consent, Process, Role, User
 from referrals import services as referrals
-from referrals.models import Consultation, InformationPage, ReferralSlot
-from reporting.models import BudgetLine, Cost, Milestone, ReportingDeadline
+from referrals.models import Consultation, ReferralSlot
+from reporting.models import Milestone
 
 from .factories import (
+    BibliotherapyGroupFactory,
+    BibliotherapyOfferFactory,
+    BudgetLineFactory,
     CaseFactory,
     ClientFactory,
+    CollaborationContactFactory,
+    ConsentFactory,
+    CostFactory,
+    FiaFactory,
+    FiaStatusChangeFactory,
+    InformationMeetingFactory,
+    InformationPageFactory,
+    InterventionFactory,
     MeetingFactory,
+    MilestoneFactory,
     OrganisationFactory,
+    PlanItemFactory,
     ProcessFactory,
     ReferralFactory,
+    ReportingDeadlineFactory,
     SlotFactory,
     UnitFactory,
     UserFactory,
@@ -215,10 +220,10 @@ def test_my_day_grows_with_follow_ups_deadlines_and_meetings_awaiting_an_outcome
                 closed_on=days_ago(200),
                 closure_outcome="work",
             )
-            Consent.objects.create(
+            ConsentFactory(
                 client=closed.client, kind=Consent.Kind.FOLLOW_UP, given_on=days_ago(200)
             )
-            ReportingDeadline.objects.create(
+            ReportingDeadlineFactory(
                 process=process, kind="board_meeting", due_on=today() + datetime.timedelta(days=i)
             )
             active = CaseFactory(process=process, coordinator=coordinator)
@@ -259,7 +264,7 @@ def test_client_page_grows_with_cases_consents_and_self_assessments(
                 closed_on=days_ago(300),
                 closure_outcome="work",
             )
-            Consent.objects.create(
+            ConsentFactory(
                 client=case.client,
                 kind=Consent.Kind.INFORMATION_SHARING,
                 organisation=OrganisationFactory(),
@@ -292,9 +297,7 @@ def test_case_page_grows_with_every_kind_of_record(coordinator_client, coordinat
     referrals and the client's other cases: each on the timeline or in a panel."""
     form = questionnaires()["klientstod"]
     scale = form.items.get(kind="scale")
-    group = BibliotherapyGroup.objects.create(
-        process=case.process, name="Läsgruppen", starts_on=today()
-    )
+    group = BibliotherapyGroupFactory(process=case.process, name="Läsgruppen", starts_on=today())
 
     def add(n):
         for i in range(n):
@@ -320,7 +323,7 @@ def test_case_page_grows_with_every_kind_of_record(coordinator_client, coordinat
                 answers={scale.pk: 3},
                 by=coordinator,
             )
-            BibliotherapyOffer.objects.create(
+            BibliotherapyOfferFactory(
                 case=case,
                 offered_on=days_ago(i % 30),
                 response="accepted",
@@ -328,10 +331,10 @@ def test_case_page_grows_with_every_kind_of_record(coordinator_client, coordinat
                 group=group,
                 created_by=coordinator,
             )
-            Intervention.objects.create(
+            InterventionFactory(
                 case=case, kind="work", organisation=org, unit=unit, starts_on=days_ago(i % 30)
             )
-            CollaborationContact.objects.create(
+            CollaborationContactFactory(
                 process=case.process,
                 organisation=org,
                 unit=unit,
@@ -672,7 +675,7 @@ def test_slot_list_grows_with_times_that_became_first_meetings(
 def test_information_page_grows_with_processes(client):
     def add(n):
         for _ in range(n):
-            InformationPage.objects.create(
+            InformationPageFactory(
                 process=ProcessFactory(),
                 offer="Stöd mot arbete",
                 target_group="t",
@@ -692,16 +695,14 @@ def test_information_page_grows_with_processes(client):
 @pytest.mark.django_db
 def test_fia_pages_grow_with_plan_rows_and_sessions(coordinator_client, coordinator, case):
     """The FIA page, its form (one row of the plan formset per goal) and its PDF."""
-    interview = FiaInterview.objects.create(
+    interview = FiaFactory(
         case=case, summary={"work": "Vill arbeta inom vården."}, client_goals="Arbete"
     )
 
     def add(n):
         start = interview.plan.count()
         for i in range(start, start + n):
-            PlanItem.objects.create(
-                fia=interview, order=i, goal=f"Planmål {i}", responsible="Samordnaren"
-            )
+            PlanItemFactory(fia=interview, order=i, goal=f"Planmål {i}", responsible="Samordnaren")
             MeetingFactory(
                 case=case,
                 kind="fia_session",
@@ -793,7 +794,7 @@ def test_bibliotherapy_page_grows_with_the_coordinators_lists(
                 ),
                 by=coordinator,
             )
-            group = BibliotherapyGroup.objects.create(
+            group = BibliotherapyGroupFactory(
                 process=process, name=f"Grupp {i}", starts_on=today(), therapist=therapist
             )
             offer = interventions.offer_save(
@@ -804,7 +805,7 @@ def test_bibliotherapy_page_grows_with_the_coordinators_lists(
             )
             interventions.participation_set(offer=offer, status="started", group=group)
             interventions.session_record(group=group, held_on=today(), theme="", attended=[offer])
-            meeting = InformationMeeting.objects.create(process=process, held_on=days_ago(i))
+            meeting = InformationMeetingFactory(process=process, held_on=days_ago(i))
             meeting.invited.add(declined)
             meeting.attended.add(declined)
 
@@ -828,7 +829,7 @@ def test_partner_overview_grows_with_contacts_of_partner_units(
     def add(n):
         for i in range(n):
             org = OrganisationFactory()
-            CollaborationContact.objects.create(
+            CollaborationContactFactory(
                 process=process,
                 organisation=org,
                 unit=UnitFactory(organisation=org),
@@ -868,7 +869,6 @@ def test_report_index_grows_with_processes(role, users, process):
 def grow_a_tertial(process, coordinator, n: int, start: int = 0) -> None:
     """Cases of tertial 2 of 2026 with a meeting, a referral, FIA, an intervention, an offer,
     and a milestone and a cost for the process: what the report counts."""
-    from interventions.models import FiaStatusChange
 
     for k in range(start, start + n):
         case = CaseFactory(process=process, start_date=D(2026, 5, 2))
@@ -878,23 +878,23 @@ def grow_a_tertial(process, coordinator, n: int, start: int = 0) -> None:
             status="no_show",
         )
         ReferralFactory(process=process, entered_by=coordinator, received_on=D(2026, 6, 2))
-        fia = FiaInterview.objects.create(case=case)
-        FiaStatusChange.objects.create(fia=fia, status="ongoing", changed_on=D(2026, 6, 3))
-        Intervention.objects.create(case=case, kind="studies", starts_on=D(2026, 6, 4))
-        BibliotherapyOffer.objects.create(
+        fia = FiaFactory(case=case)
+        FiaStatusChangeFactory(fia=fia, status="ongoing", changed_on=D(2026, 6, 3))
+        InterventionFactory(case=case, kind="studies", starts_on=D(2026, 6, 4))
+        BibliotherapyOfferFactory(
             case=case,
             offered_on=D(2026, 6, 5),
             response="declined",
             decline_reason="health",
             created_by=coordinator,
         )
-        Milestone.objects.create(
+        MilestoneFactory(
             process=process,
             metric="started",
             target=k + 1,
             deadline=D(2026, 5, 1) + datetime.timedelta(days=k),
         )
-        Cost.objects.create(
+        CostFactory(
             process=process,
             period_start=D(2026, 5, 1),
             period_end=D(2026, 5, 31),
@@ -949,7 +949,7 @@ def test_sus_list_and_download_grow_with_cases(coordinator_client, coordinator, 
         for i in range(n):
             case = CaseFactory(process=process, coordinator=coordinator)
             if i % 2:
-                Consent.objects.create(
+                ConsentFactory(
                     client=case.client, kind=Consent.Kind.SUS_REGISTRATION, given_on=days_ago(5)
                 )
 
@@ -970,16 +970,14 @@ def test_plan_page_grows_with_milestones_budget_costs_and_deadlines(role, role_c
     def add(n):
         start = Milestone.objects.count()
         for k in range(start, start + n):
-            Milestone.objects.create(
+            MilestoneFactory(
                 process=process,
                 metric="started",
                 target=k,
                 deadline=D(2026, 1, 1) + datetime.timedelta(days=k),
             )
-            BudgetLine.objects.create(
-                process=process, year=2000 + k, category="coordinator", granted=1000
-            )
-            Cost.objects.create(
+            BudgetLineFactory(process=process, year=2000 + k, category="coordinator", granted=1000)
+            CostFactory(
                 process=process,
                 period_start=D(2026, 1, 1),
                 period_end=D(2026, 1, 31),
@@ -987,7 +985,7 @@ def test_plan_page_grows_with_milestones_budget_costs_and_deadlines(role, role_c
                 amount=k,
                 financing="forbund",
             )
-            ReportingDeadline.objects.create(
+            ReportingDeadlineFactory(
                 process=process,
                 kind="tertial_report",
                 due_on=D(2026, 1, 1) + datetime.timedelta(days=k),
@@ -1011,8 +1009,8 @@ def test_plan_page_grows_with_milestones_budget_costs_and_deadlines(role, role_c
 def choices(process, coordinator, case, users):
     """Records for the forms to be about, and ``add(n)``: n more of everything a form lists."""
     referral = ReferralFactory(process=process)
-    intervention = Intervention.objects.create(case=case, kind="work", starts_on=today())
-    meeting = InformationMeeting.objects.create(process=process, held_on=today())
+    intervention = InterventionFactory(case=case, kind="work", starts_on=today())
+    meeting = InformationMeetingFactory(process=process, held_on=today())
     offer = interventions.offer_save(
         offer=BibliotherapyOffer(case=case, offered_on=today(), response="accepted"),
         by=coordinator,
@@ -1032,9 +1030,7 @@ def choices(process, coordinator, case, users):
             SlotFactory(process=process, location=f"Rum {k}", starts_at=hours_from_now(48 + k))
             # Processes the referrer's organisation takes part in, which they may refer to.
             ProcessFactory(name=f"Processen {k}").partners.add(users[Role.REFERRER].organisation)
-            BibliotherapyGroup.objects.create(
-                process=process, name=f"Läsgrupp {k}", starts_on=today()
-            )
+            BibliotherapyGroupFactory(process=process, name=f"Läsgrupp {k}", starts_on=today())
 
     return {
         "add": add,

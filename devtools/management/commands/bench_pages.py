@@ -2,7 +2,7 @@
 
 ``manage.py bench_pages`` makes a throwaway database next to the configured one
 (its name ends in ``_pages``), fills it with ``--sizes`` clients, 400 to a
-process (``reporting.loaddata``; 2,000 clients are 5 processes, 20,000 are 50:
+process (``devtools.loaddata``; 2,000 clients are 5 processes, 20,000 are 50:
 a hosted instance grows by customers), runs VACUUM ANALYZE, and then, as the
 people of the first process, requests each page ``--repeat`` times after a
 first request with an empty cache: the caseload list, a case page, Min dag,
@@ -42,17 +42,16 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from klientstod.models import Case, Role, User
-from reporting.benchmarking import machine_lines, tertial_inside
-from reporting.loaddata import (
+from devtools.benchmarking import machine_lines, tertial_inside
+from devtools.loaddata import (
     CASES_PER_COORDINATOR,
     TOUCHED,
     WINDOW_DAYS,
     Made,
-    generate,
     positive,
     vacuum_analyze,
 )
+from klientstod.models import Case, Role, User
 
 
 @dataclass(frozen=True)
@@ -213,6 +212,10 @@ class Command(BaseCommand):
 
     def run(self, clients: int, options: dict[str, Any]) -> dict[str, Result]:
         """Make a database, fill it, time the pages, drop it."""
+        # The builder needs factory-boy, a development dependency: imported only after the
+        # DEBUG check of ``handle``.
+        from devtools.loaddata.builder import generate
+
         name = connection.settings_dict["NAME"]
         connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{name}_pages"
         creation = connection.creation

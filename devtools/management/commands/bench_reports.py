@@ -20,7 +20,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,10 +31,13 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from devtools.benchmarking import Timing, machine_lines, measure, tertial_inside
+from devtools.loaddata import TOUCHED, WINDOW_DAYS, positive, vacuum_analyze
 from klientstod.models import Role, User
 from reporting import periods, selectors
-from reporting.benchmarking import Timing, machine_lines, measure, tertial_inside
-from reporting.loaddata import TOUCHED, WINDOW_DAYS, Builder, positive, vacuum_analyze
+
+if TYPE_CHECKING:
+    from devtools.loaddata.builder import Builder
 
 
 @dataclass
@@ -70,6 +73,9 @@ class Command(BaseCommand):
                 "bench_reports writes throwaway data and runs only with DEBUG on "
                 "(DJANGO_DEBUG=1); point DATABASE_URL at a database for benchmarks."
             )
+        # The builder needs factory-boy, a development dependency: imported only now.
+        from devtools.loaddata.builder import Builder
+
         # WeasyPrint warns of every SVG property of the charts it ignores, hundreds of lines
         # per PDF; only its errors are shown here (the time spent logging them is small).
         logging.getLogger("weasyprint").setLevel(logging.ERROR)

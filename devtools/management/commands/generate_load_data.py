@@ -5,7 +5,7 @@ processes, each with its own organisations and users, and spreads the clients
 over them: one case per client in every state, referrals, about
 ``--meetings-per-client`` meetings with every outcome, FIA, self-assessments,
 consents, interventions, bibliotherapy, partner contacts, milestones, budget
-lines, costs and the reporting calendar (``reporting.loaddata``). Everything
+lines, costs and the reporting calendar (``devtools.loaddata``). Everything
 goes in with bulk inserts. The data stays, so the command runs only with DEBUG
 on, and only once per database.
 """
@@ -20,8 +20,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from devtools.loaddata import TOUCHED, Made, positive, vacuum_analyze
 from klientstod.models import Role, User
-from reporting.loaddata import TOUCHED, Made, generate, positive, vacuum_analyze
 
 
 class Command(BaseCommand):
@@ -51,6 +51,9 @@ class Command(BaseCommand):
                 "generate_load_data writes thousands of made-up clients and runs only with "
                 "DEBUG on (DJANGO_DEBUG=1); never point it at a production database."
             )
+        # The builder needs factory-boy, a development dependency: imported only now.
+        from devtools.loaddata.builder import generate
+
         processes, clients = options["processes"], options["clients"]
         if clients < processes:
             raise CommandError("--clients must be at least --processes (one client per process).")
