@@ -4,13 +4,8 @@ import datetime
 import random
 from typing import Any
 
-from devtools.demo.assessments import AssessmentBuilder
-from devtools.demo.calendar import (
-    board_day,
-    milestone_deadlines,
-    next_weekday,
-    previous_weekday,
-)
+from devtools.demo.referrals import Referrals
+from devtools.demo.story import DAY, weekday
 from devtools.demo.texts import (
     BOARD,
     BOARD_AFTER,
@@ -45,9 +40,32 @@ from reporting.periods import TERTIALS, tertials_of
 from reporting.selectors import metric_counts
 
 
-class ReportingBuilder(AssessmentBuilder):
-    # -- reporting: milestones, budget and costs, the reporting calendar -----
+def next_weekday(day: datetime.date) -> datetime.date:
+    return weekday(day, DAY)
 
+
+def board_day(day: datetime.date) -> datetime.date:
+    """The first Tuesday from ``day`` outside July and the Christmas and New Year weeks."""
+    day += (1 - day.weekday()) % 7 * DAY
+    while day.month == 7 or (day.month, day.day) >= (12, 21) or (day.month, day.day) <= (1, 6):
+        day += 7 * DAY
+    return day
+
+
+def milestone_deadlines(today: datetime.date) -> list[datetime.date]:
+    """The two half-year ends before today, the next one, and the end of February after it."""
+    ends = [
+        datetime.date(y, m, d) for y in (today.year - 1, today.year) for m, d in ((6, 30), (12, 31))
+    ]
+    coming = next(day for day in ends if day >= today)
+    return [
+        *[day for day in ends if day < today][-2:],
+        coming,
+        datetime.date(coming.year + 1, 3, 1) - DAY,
+    ]
+
+
+class Records(Referrals):
     def build_milestones(self, process: Process) -> dict[str, Any]:
         """Targets set around what the demo's cases and offers actually reach.
 
@@ -256,7 +274,7 @@ class ReportingBuilder(AssessmentBuilder):
                 done_on = (
                     due
                     if kind == DeadlineKind.BOARD_MEETING
-                    else previous_weekday(due - datetime.timedelta(days=self.rng.randint(0, 3)))
+                    else weekday(due - datetime.timedelta(days=self.rng.randint(0, 3)))
                 )
             deadlines.append(
                 ReportingDeadlineFactory.build(
