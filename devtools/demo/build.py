@@ -47,7 +47,6 @@ def summary(process: Process) -> list[str]:
 
     cases = Case.objects.filter(process=process)
     meetings = Meeting.objects.filter(case__process=process)
-    fk = Intervention.objects.exclude(fk_outcome="")
     group = BibliotherapyGroup.objects.get(process=process)
     contacts = CollaborationContact.objects.filter(process=process)
     return [
@@ -66,7 +65,7 @@ def summary(process: Process) -> list[str]:
         f"  bibliotherapy: {by(BibliotherapyOffer, 'response', case__process=process)}; "
         f"group {group.name!r} with {group.sessions.count()} sessions",
         f"  interventions: {Intervention.objects.filter(case__process=process).count()}, "
-        f"FK applications {counted(list(fk.values('fk_outcome').annotate(n=Count('pk')).order_by('fk_outcome')), 'fk_outcome')}",  # noqa: E501
+        f"FK applications {by(Intervention, 'fk_outcome', case__process=process, kind='fk_application')}",
         f"  consents: {Consent.objects.count()}; collaboration contacts: {contacts.count()} "
         f"({contacts.exclude(case=None).count()} about a client)",
         f"  milestones: {Milestone.objects.filter(process=process).count()}, budget lines: "

@@ -13,7 +13,6 @@ from klientstod.models import (
     ClosureOutcome,
     Gender,
     IncomeSource,
-    MeetingKind,
     MeetingStatus,
     Organisation,
     Role,
@@ -136,12 +135,6 @@ CLIENTS: list[Row] = [
 ]
 # fmt: on
 
-#: city, postal codes, streets: fictional addresses in the municipality.
-PLACES: list[tuple[str, list[str], list[str]]] = [
-    ("Båstad", ["269 33", "269 35", "269 36"], ["Lärkvägen", "Ängsgatan", "Tallstigen"]),
-    ("Förslöv", ["269 72", "269 73"], ["Bygatan", "Skolvägen", "Stationsgatan"]),
-    ("Torekov", ["269 77"], ["Strandvägen", "Fiskargränd"]),
-]
 #: The income each outcome usually leads to.
 INCOME_AT_END: dict[str, str] = {
     Out.WORK: IncomeSource.EMPLOYMENT,
@@ -151,11 +144,6 @@ INCOME_AT_END: dict[str, str] = {
     Out.MOVED: IncomeSource.UNKNOWN,
     Out.CLIENT_ENDED: IncomeSource.ECONOMIC_ASSISTANCE,
 }
-FOLLOWUP_RESULTS: dict[str, str] = {
-    Out.WORK: "Har kvar anställningen, nu på 75 procent. Inget ekonomiskt bistånd längre.",
-    Out.STUDIES: "Läser vidare på Komvux och har studiemedel. Trivs med studierna.",
-}
-
 #: Meeting times: between 09:00 and 15:00 with room for a 90-minute meeting.
 SLOTS = [datetime.time(9, 0), datetime.time(10, 30), datetime.time(13, 0), datetime.time(14, 30)]
 #: What became of the past meetings, in turn: Held, Cancelled, Rebooked, No-show, Interpreter
@@ -169,37 +157,6 @@ OUTCOME_OF = {
     "N": MeetingStatus.NO_SHOW,
     "I": MeetingStatus.INTERPRETER_MISSING,
     "T": MeetingStatus.THIRD_PARTY_MISSING,
-}
-HELD_NOTES: dict[str, list[str]] = {
-    MeetingKind.FIRST: [
-        "Första samtal: presentation av klientstöd och hur vi arbetar tillsammans.",
-        "Första träff. Gick igenom samtycken och vad klienten vill få ut av stödet.",
-    ],
-    MeetingKind.ALLIANCE: [
-        "Samtal om veckans struktur och mål inför praktik.",
-        "Pratade om vad som fungerat sedan sist och om nästa steg.",
-        "Gick igenom kontakterna med myndigheterna och planerade nästa vecka.",
-        "Följde upp självskattningen och satte ett nytt delmål.",
-        "Samtal om rutiner; klienten vill prova en fast aktivitetsdag i veckan.",
-        "Förberedde mötet med Arbetsförmedlingen tillsammans.",
-    ],
-    MeetingKind.JOINT: [
-        "Gemensamt möte med handläggare på Arbetsförmedlingen om nästa steg.",
-        "Trepartssamtal med socialsekreterare; planen stämdes av.",
-    ],
-    MeetingKind.FOLLOW_UP: ["Uppföljning sex månader efter avslut."],
-}
-FIA_NOTES = [
-    "FIA-samtal 1: social livssituation.",
-    "FIA-samtal 2: mål och arbete.",
-    "FIA-samtal 3: arbetsmarknadsinsatser och krav. Sammanfattning påbörjad.",
-]
-NOT_HELD_NOTES: dict[str, str] = {
-    MeetingStatus.CANCELLED_BY_CLIENT: "Klienten lämnade återbud per telefon.",
-    MeetingStatus.REBOOKED: "Ombokat på klientens begäran.",
-    MeetingStatus.NO_SHOW: "Klienten kom inte. Ringer upp för en ny tid.",
-    MeetingStatus.INTERPRETER_MISSING: "Tolken kom inte; samtalet ställdes in.",
-    MeetingStatus.THIRD_PARTY_MISSING: "Handläggaren kunde inte delta; mötet ställdes in.",
 }
 DEFAULT_LOCATION = "Klientstödets samtalsrum, Båstad"
 JOINT_LOCATION = "Arbetsförmedlingen Ängelholm"

@@ -4,7 +4,7 @@ waiting, the bookable times and the consultations."""
 import dataclasses
 import datetime
 
-from devtools.demo.people import DEFAULT_LOCATION, PLACES
+from devtools.demo.people import DEFAULT_LOCATION
 from devtools.demo.referred import (
     CONSULTATIONS,
     DECLINED,
@@ -19,6 +19,7 @@ from devtools.demo.referred import (
     ReferredSpec,
 )
 from devtools.demo.story import DAY, ascii_slug, weekday
+from devtools.demo.texts import PLACES
 from devtools.demo.work import Work
 from devtools.factories import InformationPageFactory, SlotFactory
 from klientstod.models import Client, IncomeSource, Meeting, Process, Role, User

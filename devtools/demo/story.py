@@ -18,16 +18,11 @@ from devtools.demo.people import (
     CLIENTS,
     DEFAULT_LOCATION,
     DEMO_PASSWORD,
-    FIA_NOTES,
-    FOLLOWUP_RESULTS,
-    HELD_NOTES,
     INCOME_AT_END,
     JOINT_LOCATION,
-    NOT_HELD_NOTES,
     ORGANISATIONS,
     OUTCOME_OF,
     OUTCOMES,
-    PLACES,
     SEED,
     SLOTS,
     USERS,
@@ -40,7 +35,14 @@ from devtools.demo.referred import (
     REFERRAL_REASONS,
     TRIED_BEFORE,
 )
-from devtools.demo.texts import FIA_TEXTS
+from devtools.demo.texts import (
+    FIA_NOTES,
+    FIA_TEXTS,
+    FOLLOWUP_RESULTS,
+    HELD_NOTES,
+    NOT_HELD_NOTES,
+    PLACES,
+)
 from devtools.factories import ClientFactory, ProcessFactory, ProcessPhaseFactory, fake_personnummer
 from interventions.models import FiaAbortReason, FiaInterview, FiaStatus
 from interventions.services import fia_save_summary, fia_set_status

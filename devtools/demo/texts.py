@@ -12,9 +12,56 @@ from interventions.models import (
     QuestionnaireItem,
     QuestionnaireKind,
 )
+from klientstod.models import ClosureOutcome as Out
+from klientstod.models import MeetingKind, MeetingStatus
 from reporting.models import (
     CostCategory,
 )
+
+# -- the people's places and the meetings' notes -------------------------------
+
+#: city, postal codes, streets: fictional addresses in the municipality.
+PLACES: list[tuple[str, list[str], list[str]]] = [
+    ("Båstad", ["269 33", "269 35", "269 36"], ["Lärkvägen", "Ängsgatan", "Tallstigen"]),
+    ("Förslöv", ["269 72", "269 73"], ["Bygatan", "Skolvägen", "Stationsgatan"]),
+    ("Torekov", ["269 77"], ["Strandvägen", "Fiskargränd"]),
+]
+FOLLOWUP_RESULTS: dict[str, str] = {
+    Out.WORK: "Har kvar anställningen, nu på 75 procent. Inget ekonomiskt bistånd längre.",
+    Out.STUDIES: "Läser vidare på Komvux och har studiemedel. Trivs med studierna.",
+}
+
+HELD_NOTES: dict[str, list[str]] = {
+    MeetingKind.FIRST: [
+        "Första samtal: presentation av klientstöd och hur vi arbetar tillsammans.",
+        "Första träff. Gick igenom samtycken och vad klienten vill få ut av stödet.",
+    ],
+    MeetingKind.ALLIANCE: [
+        "Samtal om veckans struktur och mål inför praktik.",
+        "Pratade om vad som fungerat sedan sist och om nästa steg.",
+        "Gick igenom kontakterna med myndigheterna och planerade nästa vecka.",
+        "Följde upp självskattningen och satte ett nytt delmål.",
+        "Samtal om rutiner; klienten vill prova en fast aktivitetsdag i veckan.",
+        "Förberedde mötet med Arbetsförmedlingen tillsammans.",
+    ],
+    MeetingKind.JOINT: [
+        "Gemensamt möte med handläggare på Arbetsförmedlingen om nästa steg.",
+        "Trepartssamtal med socialsekreterare; planen stämdes av.",
+    ],
+    MeetingKind.FOLLOW_UP: ["Uppföljning sex månader efter avslut."],
+}
+FIA_NOTES = [
+    "FIA-samtal 1: social livssituation.",
+    "FIA-samtal 2: mål och arbete.",
+    "FIA-samtal 3: arbetsmarknadsinsatser och krav. Sammanfattning påbörjad.",
+]
+NOT_HELD_NOTES: dict[str, str] = {
+    MeetingStatus.CANCELLED_BY_CLIENT: "Klienten lämnade återbud per telefon.",
+    MeetingStatus.REBOOKED: "Ombokat på klientens begäran.",
+    MeetingStatus.NO_SHOW: "Klienten kom inte. Ringer upp för en ny tid.",
+    MeetingStatus.INTERPRETER_MISSING: "Tolken kom inte; samtalet ställdes in.",
+    MeetingStatus.THIRD_PARTY_MISSING: "Handläggaren kunde inte delta; mötet ställdes in.",
+}
 
 # -- the work with the client -------------------------------------------------
 

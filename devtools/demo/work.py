@@ -148,13 +148,15 @@ class Work(Story):
             elif row.bib == REBOOK:
                 day = self.inside(case, case.start_date + 10 * DAY, group_start - 5 * DAY)
                 answer["note"] = (
-                    "Kunde inte börja i gruppen på grund av sjukdom; bokas om till ett samtal med biblioterapeuten."  # noqa: E501
+                    "Kunde inte börja i gruppen på grund av sjukdom; bokas om till ett samtal "
+                    "med biblioterapeuten."
                 )
             elif row.bib == LANGUAGE:
                 day = self.inside(case, case.start_date + 7 * DAY, case.start_date + 30 * DAY)
                 answer = {
                     "response": OfferResponse.NOT_OFFERED_LANGUAGE,
-                    "note": f"Läsgruppen samtalar på svenska; erbjuds när det finns en grupp på {case.client.language}.",  # noqa: E501
+                    "note": "Läsgruppen samtalar på svenska; erbjuds när det finns en grupp "
+                    f"på {case.client.language}.",
                 }
             else:
                 day = self.inside(case, case.start_date + 14 * DAY, case.start_date + 120 * DAY)
