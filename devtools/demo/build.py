@@ -49,6 +49,7 @@ def summary(process: Process) -> list[str]:
     meetings = Meeting.objects.filter(case__process=process)
     group = BibliotherapyGroup.objects.get(process=process)
     contacts = CollaborationContact.objects.filter(process=process)
+    fk = by(Intervention, "fk_outcome", case__process=process, kind="fk_application")
     return [
         f"  users: {len(USERS)}, one per role; clients: {cases.count()}",
         f"  cases: {by(Case, 'status', process=process)} (capacity {process.capacity})",
@@ -65,7 +66,7 @@ def summary(process: Process) -> list[str]:
         f"  bibliotherapy: {by(BibliotherapyOffer, 'response', case__process=process)}; "
         f"group {group.name!r} with {group.sessions.count()} sessions",
         f"  interventions: {Intervention.objects.filter(case__process=process).count()}, "
-        f"FK applications {by(Intervention, 'fk_outcome', case__process=process, kind='fk_application')}",
+        f"FK applications {fk}",
         f"  consents: {Consent.objects.count()}; collaboration contacts: {contacts.count()} "
         f"({contacts.exclude(case=None).count()} about a client)",
         f"  milestones: {Milestone.objects.filter(process=process).count()}, budget lines: "

@@ -156,18 +156,16 @@ class Story:
         )
         partners = ["Båstads kommun", "Arbetsförmedlingen", "Försäkringskassan", "Region Skåne"]
         process.partners.set([orgs[name] for name in partners])
-        phases = [
-            (ProcessPhase.Kind.PLANNING, datetime.date(2018, 9, 1), datetime.date(2018, 11, 1)),
-            (
-                ProcessPhase.Kind.IMPLEMENTATION,
-                datetime.date(2018, 11, 2),
-                datetime.date(2021, 2, 28),
-            ),
-            (ProcessPhase.Kind.ORDINARY, datetime.date(2021, 3, 1), ends_on),
+        # Planning, implementation, then ordinary work: each phase ends the day before the next.
+        kinds = [
+            ProcessPhase.Kind.PLANNING,
+            ProcessPhase.Kind.IMPLEMENTATION,
+            ProcessPhase.Kind.ORDINARY,
         ]
-        for kind, starts_on, phase_ends_on in phases:
+        starts = [datetime.date(2018, 9, 1), datetime.date(2018, 11, 2), datetime.date(2021, 3, 1)]
+        for kind, starts_on, after in zip(kinds, starts, [*starts[1:], ends_on + DAY], strict=True):
             ProcessPhaseFactory.create(
-                process=process, kind=kind, starts_on=starts_on, ends_on=phase_ends_on
+                process=process, kind=kind, starts_on=starts_on, ends_on=after - DAY
             )
         return process
 
