@@ -11,6 +11,7 @@ from typing import NamedTuple
 from interventions.models import DeclineReason, FiaStatus
 from klientstod.models import (
     ClosureOutcome,
+    EducationLevel,
     Gender,
     IncomeSource,
     MeetingStatus,
@@ -135,6 +136,19 @@ CLIENTS: list[Row] = [
 ]
 # fmt: on
 
+#: How common each source of income and level of education is among the clients.
+INCOMES = {
+    IncomeSource.ECONOMIC_ASSISTANCE: 22,
+    IncomeSource.OTHER_PUBLIC: 5,
+    IncomeSource.ACTIVITY_SUPPORT: 2,
+    IncomeSource.NONE: 1,
+}
+EDUCATION = {
+    EducationLevel.PRIMARY: 10,
+    EducationLevel.UPPER_SECONDARY: 10,
+    EducationLevel.POST_SECONDARY: 3,
+    EducationLevel.UNKNOWN: 2,
+}
 #: The income each outcome usually leads to.
 INCOME_AT_END: dict[str, str] = {
     Out.WORK: IncomeSource.EMPLOYMENT,

@@ -18,7 +18,9 @@ from devtools.demo.people import (
     CLIENTS,
     DEFAULT_LOCATION,
     DEMO_PASSWORD,
+    EDUCATION,
     INCOME_AT_END,
+    INCOMES,
     JOINT_LOCATION,
     ORGANISATIONS,
     OUTCOME_OF,
@@ -50,7 +52,6 @@ from klientstod import ages
 from klientstod.models import (
     Case,
     Client,
-    EducationLevel,
     IncomeSource,
     Meeting,
     MeetingKind,
@@ -215,22 +216,9 @@ class Story:
     def build_client(self, row: Row, index: int, process: Process, used: set[str]) -> Client:
         rng = self.rng
         city, postal_codes, streets = rng.choices(PLACES, weights=[6, 3, 2])[0]
-        income = rng.choices(
-            [
-                IncomeSource.ECONOMIC_ASSISTANCE,
-                IncomeSource.OTHER_PUBLIC,
-                IncomeSource.ACTIVITY_SUPPORT,
-                IncomeSource.NONE,
-            ],
-            weights=[22, 5, 2, 1],
-        )[0]
+        incomes, education = list(INCOMES), list(EDUCATION)
+        income = rng.choices(incomes, weights=list(INCOMES.values()))[0]
         months = {IncomeSource.ECONOMIC_ASSISTANCE: rng.randint(6, 120), IncomeSource.NONE: None}
-        education = [
-            EducationLevel.PRIMARY,
-            EducationLevel.UPPER_SECONDARY,
-            EducationLevel.POST_SECONDARY,
-            EducationLevel.UNKNOWN,
-        ]
         return ClientFactory.create(
             controller=process.controller,
             personnummer=self.personnummer(row.age, row.gender, "c" in row.marks, used),
@@ -251,7 +239,7 @@ class Story:
             protected_identity="p" in row.marks,
             income_source=income,
             income_source_months=months.get(income, rng.randint(3, 36)),
-            education_level=rng.choices(education, weights=[10, 10, 3, 2])[0],
+            education_level=rng.choices(education, weights=list(EDUCATION.values()))[0],
             samsyn_participant="s" in row.marks,
         )
 
@@ -301,20 +289,11 @@ class Story:
 
     def about(self, client: Client) -> dict[str, Any]:
         """What a referral says about a client (a referrer leaves out a protected address)."""
-        fields = [
-            "personnummer",
-            "first_name",
-            "last_name",
-            "phone",
-            "email",
-            "language",
-            "interpreter_needed",
-            "income_source",
-            "income_source_months",
-        ]
+        fields = "personnummer first_name last_name phone email language interpreter_needed"
+        fields += " income_source income_source_months"
         address = ["street_address", "postal_code", "city"]
         return {
-            **{field: getattr(client, field) for field in fields},
+            **{field: getattr(client, field) for field in fields.split()},
             **{
                 field: "" if client.protected_identity else getattr(client, field)
                 for field in address
