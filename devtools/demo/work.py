@@ -73,20 +73,17 @@ class Answering(NamedTuple):
     by: User | None = None
 
 
-#: (organisation, unit) of each intervention kind; FK's outcomes come from the row.
+#: The kind, organisation and unit of each intervention of a row's ``work``.
 WHERE = {
-    "fk": ("Försäkringskassan", "Lokalt försäkringscenter Helsingborg"),
-    "af": ("Arbetsförmedlingen", "Arbetsförmedlingen Ängelholm"),
-    "studies": ("Båstads kommun", None),
-    "work": (None, None),
-    "health": ("Region Skåne", "Vuxenpsykiatri Ängelholm"),
-}
-KIND = {
-    "fk": InterventionKind.FK_APPLICATION,
-    "af": InterventionKind.AF_MUNICIPALITY,
-    "studies": InterventionKind.STUDIES,
-    "work": InterventionKind.WORK,
-    "health": InterventionKind.HEALTH_MUNICIPALITY,
+    "fk": (
+        InterventionKind.FK_APPLICATION,
+        "Försäkringskassan",
+        "Lokalt försäkringscenter Helsingborg",
+    ),
+    "af": (InterventionKind.AF_MUNICIPALITY, "Arbetsförmedlingen", "Arbetsförmedlingen Ängelholm"),
+    "studies": (InterventionKind.STUDIES, "Båstads kommun", ""),
+    "work": (InterventionKind.WORK, "", ""),
+    "health": (InterventionKind.HEALTH_MUNICIPALITY, "Region Skåne", "Vuxenpsykiatri Ängelholm"),
 }
 
 
@@ -211,30 +208,13 @@ class Work(Story):
         for offer in members:
             base, spread = rng.uniform(2.2, 2.9), [rng.uniform(-0.4, 0.4) for _ in range(5)]
             came_on = attended[offer.pk]
-            if came_on:
-                rows.append(
-                    Answering(
-                        offer.case,
-                        QK.BIBLIOTHERAPY,
-                        Occasion.START,
-                        came_on[0],
-                        base,
-                        spread,
-                        therapist,
-                    )
-                )
+            answers = [(Occasion.START, came_on[0], base)] if came_on else []
             if len(came_on) >= 3:
-                rows.append(
-                    Answering(
-                        offer.case,
-                        QK.BIBLIOTHERAPY,
-                        Occasion.OTHER,
-                        came_on[-1],
-                        base + rng.uniform(0.8, 1.3),
-                        spread,
-                        therapist,
-                    )
-                )
+                answers.append((Occasion.OTHER, came_on[-1], base + rng.uniform(0.8, 1.3)))
+            rows += [
+                Answering(offer.case, QK.BIBLIOTHERAPY, occasion, day, level, spread, therapist)
+                for occasion, day, level in answers
+            ]
         return rows
 
     # -- interventions and samverkan ------------------------------------------
@@ -265,12 +245,12 @@ class Work(Story):
             ends_on = min(starts_on + rng.randint(28, 60) * DAY, self.today)
         if ends_on is not None:
             status = InterventionStatus.ENDED
-        organisation, unit = WHERE[kind]
+        kind, organisation, unit = WHERE[kind]
         row = InterventionFactory.build(
             case=case,
-            kind=KIND[kind],
-            organisation=self.organisations.get(organisation or ""),
-            unit=self.units.get(unit or ""),
+            kind=kind,
+            organisation=self.organisations.get(organisation),
+            unit=self.units.get(unit),
             starts_on=starts_on,
             ends_on=ends_on,
             status=status,
