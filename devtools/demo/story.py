@@ -98,6 +98,7 @@ class Story:
         #: Every client's row, case and FIA, in the order of ``CLIENTS``.
         self.cases: list[tuple[Row, Case]] = []
         self.fias: dict[int, FiaInterview] = {}
+        self.coordinator: User
 
     # -- days --------------------------------------------------------------
 
@@ -198,6 +199,7 @@ class Story:
             if spec.member:
                 user.processes.add(process)
             users[spec.role] = user
+        self.coordinator = users[Role.COORDINATOR]
         return users
 
     def personnummer(self, age: int, gender: str, coordination: bool, used: set[str]) -> str:
@@ -327,12 +329,7 @@ class Story:
         )
 
     def book(
-        self,
-        case: Case,
-        kind: str,
-        when: datetime.datetime,
-        by: User,
-        interpreter_booked: bool | None = None,
+        self, case: Case, kind: str, when: datetime.datetime, interpreter: bool | None = None
     ) -> Meeting:
         needed = case.client.interpreter_needed
         meeting = Meeting(
@@ -341,17 +338,12 @@ class Story:
             duration_minutes=90 if kind in (MeetingKind.FIRST, MeetingKind.FIA_SESSION) else 60,
             location=JOINT_LOCATION if kind == MeetingKind.JOINT else DEFAULT_LOCATION,
             interpreter_needed=needed,
-            interpreter_booked=needed if interpreter_booked is None else interpreter_booked,
+            interpreter_booked=needed if interpreter is None else interpreter,
         )
-        return meeting_book(case=case, meeting=meeting, by=by)
+        return meeting_book(case=case, meeting=meeting, by=self.coordinator)
 
     def record(
-        self,
-        meeting: Meeting,
-        status: str,
-        by: User,
-        note: str = "",
-        new_at: datetime.datetime | None = None,
+        self, meeting: Meeting, status: str, note: str = "", new_at: datetime.datetime | None = None
     ) -> Meeting | None:
         """The outcome of a past meeting, recorded a few hours after it (never after now)."""
         if status == MeetingStatus.HELD:
@@ -362,7 +354,7 @@ class Story:
             status=status,
             journal_note=note or NOT_HELD_NOTES[status],
             new_starts_at=new_at,
-            by=by,
+            by=self.coordinator,
             at=min(recorded, self.now),
         )
 
@@ -375,7 +367,7 @@ class Story:
             return day >= self.today - 12 * DAY
         return row.fia == FiaStatus.PLANNED and day > self.today
 
-    def walk_meetings(self, row: Row, index: int, case: Case, by: User) -> list[Meeting]:
+    def walk_meetings(self, row: Row, index: int, case: Case) -> list[Meeting]:
         """The meetings of the case, week by week, to its closing day or two weeks ahead.
 
         Past meetings get their outcome in turn from ``OUTCOMES``; a rebooking makes
@@ -400,13 +392,13 @@ class Story:
             if status == MeetingStatus.REBOOKED:
                 new_at = self.find_slot(weekday(day + rng.randint(1, 6) * DAY, DAY), before=end)
                 if new_at is not None:
-                    meeting = self.record(meeting, status, by, new_at=new_at)
+                    meeting = self.record(meeting, status, new_at=new_at)
                     continue
                 status = MeetingStatus.CANCELLED_BY_CLIENT
             fia = meeting.kind == MeetingKind.FIA_SESSION
             if status != MeetingStatus.BOOKED:
                 note = FIA_NOTES[fia_held] if fia and status == MeetingStatus.HELD else ""
-                self.record(meeting, status, by, note)
+                self.record(meeting, status, note)
             if status == MeetingStatus.HELD:
                 held += 1
                 fia_held += fia
@@ -425,7 +417,7 @@ class Story:
             elif rng.random() < 0.12:
                 kind = MeetingKind.JOINT
             future = when.date() > self.today
-            meeting = self.book(case, kind, when, by, False if gap and future else None)
+            meeting = self.book(case, kind, when, False if gap and future else None)
             gap = gap and not future
         return meetings
 
@@ -496,7 +488,7 @@ class Story:
             )
         self.fias[case.pk] = fia
 
-    def end_case(self, row: Row, case: Case, by: User) -> None:
+    def end_case(self, row: Row, case: Case) -> None:
         """Close the case; a followed-up one has its follow-up meeting and result."""
         assert row.end is not None
         closed_on = self.ago(row.end)
@@ -505,20 +497,25 @@ class Story:
         if followed_up:
             time = next(t for t in SLOTS if (done_on, t) not in self.taken)
             self.taken.add((done_on, time))
-            meeting = self.book(case, MeetingKind.FOLLOW_UP, self.at(done_on, time), by)
-            self.record(meeting, MeetingStatus.HELD, by)
+            meeting = self.book(case, MeetingKind.FOLLOW_UP, self.at(done_on, time))
+            self.record(meeting, MeetingStatus.HELD)
         case_close(
             case=case,
             closed_on=closed_on,
             outcome=row.outcome,
             income_source_end=INCOME_AT_END.get(row.outcome, case.client.income_source),
             followup_consent=followed_up or "k" in row.marks,
-            by=by,
+            by=self.coordinator,
         )
         if followed_up:
-            case_follow_up(case=case, done_on=done_on, result=FOLLOWUP_RESULTS[row.outcome], by=by)
+            case_follow_up(
+                case=case,
+                done_on=done_on,
+                result=FOLLOWUP_RESULTS[row.outcome],
+                by=self.coordinator,
+            )
 
-    def today_and_awaiting(self, by: User) -> None:
+    def today_and_awaiting(self) -> None:
         """Meetings today at 09:00, 13:00 and 14:30 (one already past is held), and one of
         the last few days whose outcome is still to be recorded, for each marked client."""
         times = iter([SLOTS[0], SLOTS[2], SLOTS[3]])
@@ -526,27 +523,26 @@ class Story:
         recorded_one = False
         for row, case in self.cases:
             if "t" in row.marks:
-                meeting = self.book(case, next(kinds), self.at(self.today, next(times)), by)
+                meeting = self.book(case, next(kinds), self.at(self.today, next(times)))
                 if meeting.starts_at <= self.now and not recorded_one:
-                    self.record(meeting, MeetingStatus.HELD, by)
+                    self.record(meeting, MeetingStatus.HELD)
                     recorded_one = True
             if "a" in row.marks:
                 day = self.today - DAY
                 while day.weekday() >= 5 or all((day, t) in self.taken for t in SLOTS):
                     day -= DAY
-                self.book(case, MeetingKind.ALLIANCE, self.find_slot(day) or self.now, by)
+                self.book(case, MeetingKind.ALLIANCE, self.find_slot(day) or self.now)
 
     def build_cases(self, process: Process, users: dict[str, User]) -> None:
-        coordinator = users[Role.COORDINATOR]
         used = {c.personnummer for c in Client.objects.only("personnummer_encrypted")}
         texts = list(range(len(FIA_TEXTS)))
         for index, row in enumerate(CLIENTS):
             client = self.build_client(row, index, process, used)
             case = self.open_case(row, index, client, users, process)
-            meetings = self.walk_meetings(row, index, case, coordinator)
+            meetings = self.walk_meetings(row, index, case)
             self.take_fia(row, case, meetings, texts)
             if row.end is not None:
-                self.end_case(row, case, coordinator)
+                self.end_case(row, case)
             case.refresh_from_db()
             self.cases.append((row, case))
-        self.today_and_awaiting(coordinator)
+        self.today_and_awaiting()
