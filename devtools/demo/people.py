@@ -1,15 +1,19 @@
-"""The people of the demo: the partners, the demo users, the thirty clients and how their meetings
-read.
+"""Who is in the demo: the partners, the demo users, and the thirty clients, one row each.
+
+A client's row is their whole story: when the case started and ended (days before
+today), how it ended, where their FIA got to, what they said to bibliotherapy, which
+interventions they had, and a few marks for what Min dag should show today.
 """
 
 import datetime
-from dataclasses import dataclass
+from typing import NamedTuple
 
+from interventions.models import DeclineReason, FiaStatus
 from klientstod.models import (
     ClosureOutcome,
+    EducationLevel,
     Gender,
     IncomeSource,
-    MeetingKind,
     MeetingStatus,
     Organisation,
     Role,
@@ -20,7 +24,6 @@ COORDINATOR_USERNAME = "samordnare"
 SEED = 2018
 
 Kind = Organisation.Kind
-
 #: name, short name, kind, units.
 ORGANISATIONS: list[tuple[str, str, str, list[str]]] = [
     ("Samordningsförbundet NNV Skåne", "NNV", Kind.COORDINATION_ASSOCIATION, []),
@@ -31,25 +34,14 @@ ORGANISATIONS: list[tuple[str, str, str, list[str]]] = [
         ["Individ och familj", "Arbetsmarknadsenheten", "Vuxenenheten", "Biblioteket"],
     ),
     ("Arbetsförmedlingen", "AF", Kind.EMPLOYMENT_SERVICE, ["Arbetsförmedlingen Ängelholm"]),
-    (
-        "Försäkringskassan",
-        "FK",
-        Kind.SOCIAL_INSURANCE,
-        ["Lokalt försäkringscenter Helsingborg"],
-    ),
-    (
-        "Region Skåne",
-        "RS",
-        Kind.REGION,
-        ["Capio Båstad", "VC Förslöv", "Vuxenpsykiatri Ängelholm"],
-    ),
+    ("Försäkringskassan", "FK", Kind.SOCIAL_INSURANCE, ["Lokalt försäkringscenter Helsingborg"]),
+    ("Region Skåne", "RS", Kind.REGION, ["Capio Båstad", "VC Förslöv", "Vuxenpsykiatri Ängelholm"]),
     # Another förbund, whose handläggare may also refer clients.
     ("Samordningsförbundet Halland", "Halland", Kind.COORDINATION_ASSOCIATION, []),
 ]
 
 
-@dataclass(frozen=True)
-class UserSpec:
+class UserSpec(NamedTuple):
     username: str
     role: str
     first_name: str
@@ -59,95 +51,104 @@ class UserSpec:
     member: bool = True
 
 
+BASTAD = "Båstads kommun"
 USERS: list[UserSpec] = [
     UserSpec(
         COORDINATOR_USERNAME,
         Role.COORDINATOR,
         "Maria",
         "Lindqvist",
-        "Båstads kommun",
+        BASTAD,
         "Arbetsmarknadsenheten",
     ),
-    UserSpec(
-        "biblioterapeut", Role.BIBLIOTHERAPIST, "Karin", "Ek", "Båstads kommun", "Biblioteket"
-    ),
-    UserSpec(
-        "remittent",
-        Role.REFERRER,
-        "Jonas",
-        "Berglund",
-        "Båstads kommun",
-        "Individ och familj",
-        member=False,
-    ),
+    UserSpec("biblioterapeut", Role.BIBLIOTHERAPIST, "Karin", "Ek", BASTAD, "Biblioteket"),
+    UserSpec("remittent", Role.REFERRER, "Jonas", "Berglund", BASTAD, "Individ och familj", False),
     UserSpec("styrgrupp", Role.STEERING, "Annika", "Sjöberg", "Samordningsförbundet NNV Skåne"),
     UserSpec("utvarderare", Role.EVALUATOR, "Per", "Holmgren"),
-    UserSpec("admin", Role.ADMIN, "Eva", "Nordin", "Båstads kommun", member=False),
+    UserSpec("admin", Role.ADMIN, "Eva", "Nordin", BASTAD, member=False),
 ]
 
-ACTIVE = "active"
-FOLLOWED_UP = "followed_up:"
+W, M = Gender.WOMAN, Gender.MAN
+Out = ClosureOutcome
+F = FiaStatus
+D = DeclineReason
+#: Bibliotherapy: in the reading group, accepted but to be rebooked, not offered (language).
+GROUP, REBOOK, LANGUAGE = "group", "rebook", "language"
 
 
-@dataclass(frozen=True)
-class ClientSpec:
+class Row(NamedTuple):
+    """One client. ``start``/``end``: days before today the case started and closed.
+
+    ``marks``: b born abroad, i needs an interpreter, c coordination number, p protected
+    identity, s in SAMSYN, u followed up, k consented to a follow-up at closure, t a
+    meeting today, a a meeting awaiting its outcome, g an interpreter not yet booked.
+    ``bib``: GROUP, REBOOK, LANGUAGE or a DeclineReason. ``work``: interventions, see
+    ``devtools.demo.work``.
+    """
+
     first_name: str
     last_name: str
     gender: str
     age: int
-    plan: str  # ACTIVE, a closure outcome, or FOLLOWED_UP + closure outcome
+    start: int
+    end: int | None
+    outcome: str
+    fia: str
+    bib: str = ""
+    work: str = ""
+    marks: str = ""
     language: str = "svenska"
-    born_abroad: bool = False
-    interpreter: bool = False
-    coordination_number: bool = False
-    protected_identity: bool = False
 
 
-W, M = Gender.WOMAN, Gender.MAN
-Out = ClosureOutcome
-
-# Fictional combinations of common names. Ages: nine in 20-29, fourteen in
-# 30-54, five in 55-65 and two outside the bands; nine need an interpreter.
-CLIENTS: list[ClientSpec] = [
-    ClientSpec("Anna", "Johansson", W, 27, ACTIVE),
-    ClientSpec("Erik", "Nilsson", M, 34, ACTIVE),
-    ClientSpec("Sofia", "Karlsson", W, 23, Out.STUDIES),
-    ClientSpec("Mikael", "Persson", M, 45, ACTIVE),
-    ClientSpec("Linda", "Olsson", W, 38, ACTIVE, protected_identity=True),
-    ClientSpec("Andreas", "Svensson", M, 29, Out.WORK),
-    ClientSpec("Emma", "Gustafsson", W, 21, ACTIVE),
-    ClientSpec("Adnan", "Begović", M, 26, FOLLOWED_UP + Out.WORK),
-    ClientSpec("Malin", "Pettersson", W, 52, Out.SICKNESS_COMPENSATION),
-    ClientSpec("Peter", "Jönsson", M, 58, ACTIVE),
-    ClientSpec("Camilla", "Bengtsson", W, 41, Out.CLIENT_ENDED),
-    ClientSpec("Tobias", "Lindberg", M, 19, ACTIVE),
-    ClientSpec("Jessica", "Nyström", W, 31, Out.OTHER_INTERVENTION),
-    ClientSpec("Marcus", "Ekström", M, 47, Out.MOVED),
-    ClientSpec("Birgitta", "Holm", W, 61, ACTIVE),
-    ClientSpec("Lars-Göran", "Axelsson", M, 63, Out.SICKNESS_COMPENSATION),
-    ClientSpec("Elif", "Demir", W, 24, Out.CLIENT_ENDED),
-    ClientSpec("Amir", "Hadžić", M, 44, Out.WORK, born_abroad=True),
-    ClientSpec("Leila", "Mansouri", W, 36, ACTIVE, born_abroad=True),
-    ClientSpec("Tomasz", "Nowak", M, 55, Out.OTHER_INTERVENTION, born_abroad=True),
-    ClientSpec("Ahmad", "Rahimi", M, 28, ACTIVE, "dari", True, True),
-    ClientSpec("Fatima", "Al-Hassan", W, 49, ACTIVE, "arabiska", True, True),
-    ClientSpec("Abdirahman", "Farah", M, 39, Out.MOVED, "somaliska", True, True),
-    ClientSpec("Hodan", "Mohamed", W, 33, ACTIVE, "somaliska", True, True, protected_identity=True),
-    ClientSpec("Semhar", "Tesfay", W, 25, FOLLOWED_UP + Out.STUDIES, "tigrinja", True, True, True),
-    ClientSpec("Yonas", "Kidane", M, 30, ACTIVE, "tigrinja", True, True, True),
-    ClientSpec("Maryam", "Hosseini", W, 57, Out.CLIENT_ENDED, "persiska", True, True),
-    ClientSpec("Khaled", "Haddad", M, 53, ACTIVE, "arabiska", True, True),
-    ClientSpec("Zahra", "Ahmadi", W, 22, Out.STUDIES, "dari", True, True, True),
-    ClientSpec("Göran", "Lund", M, 66, Out.REGISTERED_IN_ERROR),
+A = ""  # active: no outcome yet
+# fmt: off
+CLIENTS: list[Row] = [
+    Row("Anna", "Johansson", W, 27, 200, None, A, F.COMPLETED, GROUP, "af", "ts"),
+    Row("Erik", "Nilsson", M, 34, 150, None, A, F.ONGOING, GROUP, "af", "a"),
+    Row("Sofia", "Karlsson", W, 23, 520, 300, Out.STUDIES, F.NOT_STARTED, D.DISABILITY),
+    Row("Mikael", "Persson", M, 45, 240, None, A, F.NOT_RELEVANT_HEALTH, D.HEALTH, "fk:rejected", "s"),  # noqa: E501
+    Row("Linda", "Olsson", W, 38, 120, None, A, F.PLANNED, REBOOK, "fk:applied", "p"),
+    Row("Andreas", "Svensson", M, 29, 400, 120, Out.WORK, F.NOT_STARTED, D.HARD_TO_MOTIVATE),
+    Row("Emma", "Gustafsson", W, 21, 180, None, A, F.COMPLETED, D.HARD_TO_MOTIVATE, "studies", "s"),
+    Row("Adnan", "Begović", M, 26, 560, 250, Out.WORK, F.NOT_STARTED, marks="us"),
+    Row("Malin", "Pettersson", W, 52, 560, 195, Out.SICKNESS_COMPENSATION, F.NOT_RELEVANT_HEALTH, work="fk:granted", marks="k"),  # noqa: E501
+    Row("Peter", "Jönsson", M, 58, 260, None, A, F.NOT_RELEVANT_HEALTH, D.DISABILITY, "fk:rejection_expected", "t"),  # noqa: E501
+    Row("Camilla", "Bengtsson", W, 41, 330, 90, Out.CLIENT_ENDED, F.NEEDS_RELATION, marks="s"),
+    Row("Tobias", "Lindberg", M, 19, 35, None, A, F.NEEDS_RELATION),
+    Row("Jessica", "Nyström", W, 31, 450, 260, Out.OTHER_INTERVENTION, F.NOT_RELEVANT_HEALTH, work="fk:rejected"),  # noqa: E501
+    Row("Marcus", "Ekström", M, 47, 300, 150, Out.MOVED, F.ABORTED, marks="s"),
+    Row("Birgitta", "Holm", W, 61, 220, None, A, F.NOT_RELEVANT_HEALTH, D.HEALTH, "fk:rejected"),
+    Row("Lars-Göran", "Axelsson", M, 63, 600, 380, Out.SICKNESS_COMPENSATION, F.NOT_RELEVANT_HEALTH, work="fk:granted"),  # noqa: E501
+    Row("Elif", "Demir", W, 24, 200, 28, Out.CLIENT_ENDED, F.NEEDS_RELATION, D.HEALTH, marks="ks"),
+    Row("Amir", "Hadžić", M, 44, 500, 230, Out.WORK, F.NOT_STARTED, marks="b"),
+    Row("Leila", "Mansouri", W, 36, 60, None, A, F.NEEDS_RELATION, work="work", marks="ba"),
+    Row("Tomasz", "Nowak", M, 55, 420, 180, Out.OTHER_INTERVENTION, F.NOT_STARTED, marks="b"),
+    Row("Ahmad", "Rahimi", M, 28, 250, None, A, F.COMPLETED, LANGUAGE, "af-ended", "bi", "dari"),
+    Row("Fatima", "Al-Hassan", W, 49, 230, None, A, F.COMPLETED, LANGUAGE, "af", "bit", "arabiska"),
+    Row("Abdirahman", "Farah", M, 39, 380, 200, Out.MOVED, F.NOT_STARTED, marks="bi", language="somaliska"),  # noqa: E501
+    Row("Hodan", "Mohamed", W, 33, 90, None, A, F.PLANNED, LANGUAGE, "fk:applied", "bip", "somaliska"),  # noqa: E501
+    Row("Semhar", "Tesfay", W, 25, 520, 230, Out.STUDIES, F.NOT_STARTED, marks="bicus", language="tigrinja"),  # noqa: E501
+    Row("Yonas", "Kidane", M, 30, 45, None, A, F.NEEDS_RELATION, LANGUAGE, "health", "bic", "tigrinja"),  # noqa: E501
+    Row("Maryam", "Hosseini", W, 57, 350, 60, Out.CLIENT_ENDED, F.NOT_STARTED, LANGUAGE, marks="bi", language="persiska"),  # noqa: E501
+    Row("Khaled", "Haddad", M, 53, 160, None, A, F.PLANNED, work="fk:rejected", marks="big", language="arabiska"),  # noqa: E501
+    Row("Zahra", "Ahmadi", W, 22, 450, 100, Out.STUDIES, F.NOT_STARTED, marks="bics", language="dari"),  # noqa: E501
+    Row("Göran", "Lund", M, 66, 410, 400, Out.REGISTERED_IN_ERROR, F.NOT_STARTED),
 ]
+# fmt: on
 
-#: city, postal codes, streets: fictional addresses in the municipality.
-PLACES: list[tuple[str, list[str], list[str]]] = [
-    ("Båstad", ["269 33", "269 35", "269 36"], ["Lärkvägen", "Ängsgatan", "Tallstigen"]),
-    ("Förslöv", ["269 72", "269 73"], ["Bygatan", "Skolvägen", "Stationsgatan"]),
-    ("Torekov", ["269 77"], ["Strandvägen", "Fiskargränd"]),
-]
-
+#: How common each source of income and level of education is among the clients.
+INCOMES = {
+    IncomeSource.ECONOMIC_ASSISTANCE: 22,
+    IncomeSource.OTHER_PUBLIC: 5,
+    IncomeSource.ACTIVITY_SUPPORT: 2,
+    IncomeSource.NONE: 1,
+}
+EDUCATION = {
+    EducationLevel.PRIMARY: 10,
+    EducationLevel.UPPER_SECONDARY: 10,
+    EducationLevel.POST_SECONDARY: 3,
+    EducationLevel.UNKNOWN: 2,
+}
 #: The income each outcome usually leads to.
 INCOME_AT_END: dict[str, str] = {
     Out.WORK: IncomeSource.EMPLOYMENT,
@@ -157,47 +158,19 @@ INCOME_AT_END: dict[str, str] = {
     Out.MOVED: IncomeSource.UNKNOWN,
     Out.CLIENT_ENDED: IncomeSource.ECONOMIC_ASSISTANCE,
 }
-
-FOLLOWUP_RESULTS: dict[str, str] = {
-    Out.WORK: "Har kvar anställningen, nu på 75 procent. Inget ekonomiskt bistånd längre.",
-    Out.STUDIES: "Läser vidare på Komvux och har studiemedel. Trivs med studierna.",
-}
-
 #: Meeting times: between 09:00 and 15:00 with room for a 90-minute meeting.
 SLOTS = [datetime.time(9, 0), datetime.time(10, 30), datetime.time(13, 0), datetime.time(14, 30)]
-
-HELD_NOTES: dict[str, list[str]] = {
-    MeetingKind.FIRST: [
-        "Första samtal: presentation av klientstöd och hur vi arbetar tillsammans.",
-        "Första träff. Gick igenom samtycken och vad klienten vill få ut av stödet.",
-    ],
-    MeetingKind.ALLIANCE: [
-        "Samtal om veckans struktur och mål inför praktik.",
-        "Pratade om vad som fungerat sedan sist och om nästa steg.",
-        "Gick igenom kontakterna med myndigheterna och planerade nästa vecka.",
-        "Följde upp självskattningen och satte ett nytt delmål.",
-        "Samtal om rutiner; klienten vill prova en fast aktivitetsdag i veckan.",
-        "Förberedde mötet med Arbetsförmedlingen tillsammans.",
-    ],
-    MeetingKind.JOINT: [
-        "Gemensamt möte med handläggare på Arbetsförmedlingen om nästa steg.",
-        "Trepartssamtal med socialsekreterare; planen stämdes av.",
-    ],
-    MeetingKind.FOLLOW_UP: ["Uppföljning sex månader efter avslut."],
-}
-FIA_NOTES = [
-    "FIA-samtal 1: social livssituation.",
-    "FIA-samtal 2: mål och arbete.",
-    "FIA-samtal 3: arbetsmarknadsinsatser och krav. Sammanfattning påbörjad.",
-]
-NOT_HELD_NOTES: dict[str, str] = {
-    MeetingStatus.CANCELLED_BY_CLIENT: "Klienten lämnade återbud per telefon.",
-    MeetingStatus.REBOOKED: "Ombokat på klientens begäran.",
-    MeetingStatus.NO_SHOW: "Klienten kom inte. Ringer upp för en ny tid.",
-    MeetingStatus.INTERPRETER_MISSING: "Tolken kom inte; samtalet ställdes in.",
-    MeetingStatus.THIRD_PARTY_MISSING: "Handläggaren kunde inte delta; mötet ställdes in.",
-}
-LOCATIONS: dict[str, str] = {
-    MeetingKind.JOINT: "Arbetsförmedlingen Ängelholm",
+#: What became of the past meetings, in turn: Held, Cancelled, Rebooked, No-show, Interpreter
+#: missing (held when no interpreter is needed), Third party missing. Each client starts at
+#: another place in the cycle.
+OUTCOMES = "HHHHCHHHRHHHNHHHHIHHHTHHHHCHHRHHHHNHHHIHH"
+OUTCOME_OF = {
+    "H": MeetingStatus.HELD,
+    "C": MeetingStatus.CANCELLED_BY_CLIENT,
+    "R": MeetingStatus.REBOOKED,
+    "N": MeetingStatus.NO_SHOW,
+    "I": MeetingStatus.INTERPRETER_MISSING,
+    "T": MeetingStatus.THIRD_PARTY_MISSING,
 }
 DEFAULT_LOCATION = "Klientstödets samtalsrum, Båstad"
+JOINT_LOCATION = "Arbetsförmedlingen Ängelholm"

@@ -5,14 +5,63 @@ summaries and plans, bibliotherapy, Försäkringskassan, budget and costs.
 import datetime
 
 from interventions.models import (
+    ContactKind,
     DeclineReason,
     FkOutcome,
+    PartnerState,
     QuestionnaireItem,
     QuestionnaireKind,
 )
+from klientstod.models import ClosureOutcome as Out
+from klientstod.models import MeetingKind, MeetingStatus
 from reporting.models import (
     CostCategory,
 )
+
+# -- the people's places and the meetings' notes -------------------------------
+
+#: city, postal codes, streets: fictional addresses in the municipality.
+PLACES: list[tuple[str, list[str], list[str]]] = [
+    ("Båstad", ["269 33", "269 35", "269 36"], ["Lärkvägen", "Ängsgatan", "Tallstigen"]),
+    ("Förslöv", ["269 72", "269 73"], ["Bygatan", "Skolvägen", "Stationsgatan"]),
+    ("Torekov", ["269 77"], ["Strandvägen", "Fiskargränd"]),
+]
+FOLLOWUP_RESULTS: dict[str, str] = {
+    Out.WORK: "Har kvar anställningen, nu på 75 procent. Inget ekonomiskt bistånd längre.",
+    Out.STUDIES: "Läser vidare på Komvux och har studiemedel. Trivs med studierna.",
+}
+
+HELD_NOTES: dict[str, list[str]] = {
+    MeetingKind.FIRST: [
+        "Första samtal: presentation av klientstöd och hur vi arbetar tillsammans.",
+        "Första träff. Gick igenom samtycken och vad klienten vill få ut av stödet.",
+    ],
+    MeetingKind.ALLIANCE: [
+        "Samtal om veckans struktur och mål inför praktik.",
+        "Pratade om vad som fungerat sedan sist och om nästa steg.",
+        "Gick igenom kontakterna med myndigheterna och planerade nästa vecka.",
+        "Följde upp självskattningen och satte ett nytt delmål.",
+        "Samtal om rutiner; klienten vill prova en fast aktivitetsdag i veckan.",
+        "Förberedde mötet med Arbetsförmedlingen tillsammans.",
+    ],
+    MeetingKind.JOINT: [
+        "Gemensamt möte med handläggare på Arbetsförmedlingen om nästa steg.",
+        "Trepartssamtal med socialsekreterare; planen stämdes av.",
+    ],
+    MeetingKind.FOLLOW_UP: ["Uppföljning sex månader efter avslut."],
+}
+FIA_NOTES = [
+    "FIA-samtal 1: social livssituation.",
+    "FIA-samtal 2: mål och arbete.",
+    "FIA-samtal 3: arbetsmarknadsinsatser och krav. Sammanfattning påbörjad.",
+]
+NOT_HELD_NOTES: dict[str, str] = {
+    MeetingStatus.CANCELLED_BY_CLIENT: "Klienten lämnade återbud per telefon.",
+    MeetingStatus.REBOOKED: "Ombokat på klientens begäran.",
+    MeetingStatus.NO_SHOW: "Klienten kom inte. Ringer upp för en ny tid.",
+    MeetingStatus.INTERPRETER_MISSING: "Tolken kom inte; samtalet ställdes in.",
+    MeetingStatus.THIRD_PARTY_MISSING: "Handläggaren kunde inte delta; mötet ställdes in.",
+}
 
 # -- the work with the client -------------------------------------------------
 
@@ -398,3 +447,56 @@ BOARD_AFTER = datetime.timedelta(days=21)
 #: Days from today to the updated process plan the förbund has asked for.
 PLAN_DUE_IN = datetime.timedelta(days=16)
 BOARD = "Styrelsemöte i Samordningsförbundet NNV Skåne"
+
+# -- interventions and samverkan ------------------------------------------------
+
+INTERVENTION_NOTES: dict[str, str] = {
+    "af": "Planering tillsammans med Arbetsförmedlingen och Arbetsmarknadsenheten: "
+    "arbetsträning med handledare, några timmar i veckan till att börja med.",
+    "af-ended": "Arbetsträningen avslutades enligt plan. Nästa steg planeras på ett "
+    "gemensamt möte med Arbetsförmedlingen.",
+    "studies": "Vård- och omsorgsutbildning på Komvux med studiemedel och "
+    "kompletterande stöd från Arbetsförmedlingen och kommunen.",
+    "work": "Arbetar deltid, 50 procent, i en livsmedelsbutik. Väntar på en "
+    "utredning hos vårdcentralen inför en ansökan om aktivitetsersättning.",
+    "health": "Samordning mellan vuxenpsykiatrin och socialtjänsten; "
+    "samordnaren är med på vårdplaneringen.",
+}
+CK, PS = ContactKind, PartnerState
+AF, AF_UNIT = "Arbetsförmedlingen", "Arbetsförmedlingen Ängelholm"
+FK, FK_UNIT = "Försäkringskassan", "Lokalt försäkringscenter Helsingborg"
+#: The client (first name, or None), partner, unit, days ago, kind, state, note.
+Contact = tuple[str | None, str, str, int, str, str, str]
+# fmt: off
+PARTNER_CONTACTS: list[Contact] = [
+    (None, "Region Skåne", "Capio Båstad", 170, CK.INFORMATION_MEETING, PS.ESTABLISHED,
+     "Etablerad kontakt med verksamhetschefen och rehabkoordinatorn. Samordnaren kontaktar "
+     "rehabkoordinatorn direkt när en klient behöver samverkan. Regelbundna samverkansmöten "
+     "vill de ha om Försäkringskassan kan vara med."),
+    (None, "Region Skåne", "VC Förslöv", 125, CK.INFORMATION_MEETING, PS.INFORMED,
+     "Träffade verksamhetschefen och rehabkoordinatorn och informerade om Klientstöd och "
+     "biblioterapi. De flesta listade bor i Ängelholms kommun; samordnaren kontaktar "
+     "rehabkoordinatorn om en enskild klient behöver samverkan."),
+    (None, "Region Skåne", "Vuxenpsykiatri Ängelholm", 12, CK.INFORMATION_MEETING,
+     PS.AWAITING_REPLY, "Har sökt rehabkoordinatorn för allmänpsykiatrin för att få komma "
+     "och informera om Klientstöd. Inget svar ännu; ringer igen nästa vecka."),
+    (None, AF, AF_UNIT, 75, CK.INFORMATION_MEETING, PS.INFORMED,
+     "Samordnaren och biblioterapeuten informerade arbetsförmedlarna om Klientstöd, "
+     "remissvägen och biblioterapin."),
+    (None, FK, FK_UNIT, 40, CK.INFORMATION_MEETING, PS.ESTABLISHED,
+     "Informerade handläggarna som arbetar mot Båstad. Etablerad kontakt med enhetschefen; "
+     "handläggarna hör av sig om klienter som kan passa."),
+]
+CASE_CONTACTS: list[Contact] = [
+    ("Anna", AF, AF_UNIT, 125, CK.CASE_CONSULTATION, PS.ESTABLISHED,
+     "Stämde av med arbetsförmedlaren vilken arbetsträning som kan passa efter FIA-intervjun."),
+    ("Fatima", AF, AF_UNIT, 140, CK.JOINT_PLANNING, PS.ESTABLISHED,
+     "Gemensam planering med klienten, arbetsförmedlaren och Arbetsmarknadsenheten. Nästa "
+     "avstämning om sex veckor."),
+    ("Mikael", FK, FK_UNIT, 20, CK.CASE_CONSULTATION, PS.ESTABLISHED,
+     "Gick igenom avslaget med handläggaren och vad en begäran om omprövning behöver "
+     "innehålla."),
+    ("Peter", "Region Skåne", "Capio Båstad", 15, CK.CASE_CONSULTATION, PS.ESTABLISHED,
+     "Pratade med rehabkoordinatorn om ett kompletterande läkarintyg till Försäkringskassan."),
+]
+# fmt: on
