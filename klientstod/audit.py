@@ -128,6 +128,17 @@ register_pages(
 #: Events recorded besides reads and changes.
 ERASED = "erased"
 
+#: Events the apps record (``record_event``), such as a login: code → label (gettext_noop).
+_events: dict[str, str] = {}
+#: Why an event failed: code → label (gettext_noop).
+_reasons: dict[str, str] = {}
+
+
+def register_events(events: Mapping[str, str], reasons: Mapping[str, str] | None = None) -> None:
+    """Name the events an app records with ``record_event``, and their reasons' codes."""
+    _events.update(events)
+    _reasons.update(reasons or {})
+
 
 def action_label(action: int) -> str:
     return {
@@ -241,8 +252,15 @@ def scrub_additional(data: Any) -> dict[str, Any] | None:
             for key, value in data["filters"].items()
             if key in FILTERS and _filter_value(value)
         }
-    if data.get("event") == ERASED:
-        clean["event"] = ERASED
+    if data.get("event") == ERASED or data.get("event") in _events:
+        clean["event"] = data["event"]
+    if data.get("reason") in _reasons:
+        clean["reason"] = data["reason"]
+    provider = data.get("provider")
+    if isinstance(provider, int) and not isinstance(provider, bool):
+        clean["provider"] = provider
+    if isinstance(data.get("mfa"), bool):
+        clean["mfa"] = data["mfa"]
     return clean or None
 
 
@@ -393,6 +411,26 @@ def record_log_view(filters: Mapping[str, Any], *, hits: int | None = None) -> N
         object_pk="",
         action=Action.ACCESS,
         additional_data=detail,
+        cid=get_cid(),
+    ).save()
+
+
+def record_event(
+    event: str, *, user: User | None = None, detail: Mapping[str, Any] | None = None
+) -> None:
+    """Log an event an app registered: about ``user`` and by them, when one is known.
+
+    ``detail`` holds codes and ids only (``scrub_additional`` keeps nothing else): the
+    reason of a failure, the identity provider's id, whether it asserted a second factor.
+    """
+    assert event in _events, event
+    LogEntry(
+        content_type=ContentType.objects.get_for_model(User),
+        object_pk=str(user.pk) if user is not None else "",
+        object_id=user.pk if user is not None else None,
+        actor=user,
+        action=Action.ACCESS,
+        additional_data={**(detail or {}), "event": event},
         cid=get_cid(),
     ).save()
 
@@ -559,9 +597,12 @@ def describe(page: Iterable[LogEntry]) -> list[Row]:
     names = _names(listed)
     rows = []
     for entry, model in listed:
+        event = (entry.additional_data or {}).get("event")
         row = Row(
             entry=entry,
-            action=action_label(entry.action),
+            action=str(capfirst(_(_events[event])))
+            if event in _events
+            else action_label(entry.action),
             record=_record_label(model, entry.object_pk, names),
             client_id=entry.object_pk if model is Client and entry.object_pk else None,
         )
@@ -595,6 +636,12 @@ def _what(data: Mapping[str, Any], names: Mapping[Any, str]) -> str:
     parts = []
     if data.get("event") == ERASED:
         parts.append(_("erased (gallring)"))
+    if data.get("reason") in _reasons:
+        parts.append(str(capfirst(_(_reasons[data["reason"]]))))
+    if "provider" in data:
+        parts.append(_("identity provider %(id)s") % {"id": data["provider"]})
+    if data.get("mfa") is True:
+        parts.append(_("multi-factor at the provider"))
     if data.get("page"):
         parts.append(str(capfirst(_(data["page"]))))
     if data.get("object"):

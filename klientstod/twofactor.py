@@ -32,6 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import services
 from .access import AuthenticatedRequest
 from .models import EnrolmentCode
+from .sso.session import PROVIDER_MFA_SESSION_KEY
 
 #: The enrolment code the user has given in this session (its id), while they set up the app.
 ENROLMENT_SESSION_KEY = "ks_enrolment_code"
@@ -43,10 +44,13 @@ def second_factor_required(request: HttpRequest) -> bool:
     """The roles that see personal data always; the others once they have set up an app.
 
     Whoever reaches the administration (``is_staff``) counts as an administrator, whatever
-    their role: ``createsuperuser`` makes a user without one.
+    their role: ``createsuperuser`` makes a user without one. A sign-in through an identity
+    provider that asserted multi-factor authentication has had its second factor there.
     """
     user = request.user
     if not settings.KLIENTSTOD_REQUIRE_2FA or not user.is_authenticated:
+        return False
+    if request.session.get(PROVIDER_MFA_SESSION_KEY):
         return False
     return (
         user.role in settings.KLIENTSTOD_2FA_ROLES
