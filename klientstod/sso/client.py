@@ -29,6 +29,7 @@ _clients: dict[tuple[Any, ...], DjangoOAuth2App] = {}
 def _key(provider: IdentityProvider) -> tuple[Any, ...]:
     return (
         provider.pk,
+        provider.updated_at,
         provider.issuer_url,
         provider.client_id,
         provider.client_secret(),

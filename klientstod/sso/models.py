@@ -117,6 +117,8 @@ class IdentityProvider(models.Model):
         ),
     )
     groups_claim = models.CharField(_("groups claim"), max_length=60, default="groups")
+    #: Saving the settings makes the app read the discovery document and key set anew.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = IdentityProviderQuerySet.as_manager()
 
