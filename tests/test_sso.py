@@ -557,3 +557,48 @@ def test_an_issuer_must_be_https_in_production(settings):
     with pytest.raises(ValidationError) as error:
         provider.full_clean()
     assert "issuer" in error.value.message_dict
+
+
+def test_the_administrator_sets_a_provider_up_in_the_administration(admin_client_, kommun):
+    add = reverse("admin:sso_identityprovider_add")
+    assert admin_client_.get(add).status_code == 200
+    response = admin_client_.post(
+        add,
+        {
+            "name": "Båstads kommun",
+            "slug": "bastad",
+            "active": "on",
+            "organisations": [kommun.pk],
+            "issuer": "https://login.microsoftonline.com/tenant/v2.0",
+            "client_id": "app-id",
+            "client_secret_env": "KLIENTSTOD_OIDC_BASTAD",
+            "scopes": "openid email profile",
+            "mfa_amr_values": "mfa",
+            "upn_claim": "upn",
+            "groups_claim": "groups",
+            "group_mappings-TOTAL_FORMS": "0",
+            "group_mappings-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    provider = IdentityProvider.objects.get(slug="bastad")
+    assert list(provider.organisations.all()) == [kommun]
+    assert not provider.required and not provider.group_mapping  # off unless chosen
+    for name in ("sso_identityprovider_changelist", "sso_provideridentity_changelist"):
+        assert admin_client_.get(reverse(f"admin:{name}")).status_code == 200
+
+
+def test_the_audit_log_page_names_the_sign_ins(admin_client_, client, oidc_provider, provider):
+    sign_in(client, oidc_provider, provider, sub="nobody", email="okand@bastad.se")
+    page = admin_client_.get(reverse("klientstod:audit-log")).content.decode()
+    assert "Inloggning via identitetsleverantör nekad" in page
+    assert f"Inget konto matchar · identitetsleverantör {provider.pk}" in page
+
+
+def test_no_password_change_in_the_menu_after_a_provider_sign_in(
+    client, oidc_provider, provider, worker
+):
+    sign_in(client, oidc_provider, provider, sub="oid-21", email=worker.email)
+    page = client.get(reverse("klientstod:home")).content.decode()
+    assert reverse("password_change") not in page
+    assert "Logga ut" in page
