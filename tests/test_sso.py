@@ -602,3 +602,14 @@ def test_no_password_change_in_the_menu_after_a_provider_sign_in(
     page = client.get(reverse("klientstod:home")).content.decode()
     assert reverse("password_change") not in page
     assert "Logga ut" in page
+
+
+def test_logout_stays_here_when_the_provider_offers_no_usable_logout(
+    client, oidc_provider, provider, worker, settings
+):
+    sign_in(client, oidc_provider, provider, sub="oid-22", email=worker.email)
+    settings.KLIENTSTOD_OIDC_ALLOW_HTTP = False  # the provider's plain-http endpoint is refused
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert signed_in_user(client) is None
+    assert not sso_events(events.LOGOUT)

@@ -208,9 +208,9 @@ class LogoutView(auth_views.LogoutView):
         if provider is None:
             return response
         url = _end_session_url(request, provider, id_token)
-        events.record(events.LOGOUT, provider, user=user)
         if url is None:
             return response
+        events.record(events.LOGOUT, provider, user=user)
         return render(
             request,
             "registration/provider_logout.html",
@@ -226,7 +226,8 @@ def _end_session_url(request: HttpRequest, provider: IdentityProvider, id_token:
     except (requests.RequestException, ValueError):
         return None
     endpoint = metadata.get("end_session_endpoint")
-    if not endpoint or urlsplit(str(endpoint)).scheme not in ("https", "http"):
+    schemes = ("https", "http") if settings.KLIENTSTOD_OIDC_ALLOW_HTTP else ("https",)
+    if not endpoint or urlsplit(str(endpoint)).scheme not in schemes:
         return None
     result = client.create_logout_url(
         post_logout_redirect_uri=request.build_absolute_uri(reverse("login")),
