@@ -569,6 +569,7 @@ def test_the_administrator_sets_a_provider_up_in_the_administration(admin_client
             "slug": "bastad",
             "active": "on",
             "organisations": [kommun.pk],
+            "roles": [Role.COORDINATOR, Role.REFERRER],
             "issuer": "https://login.microsoftonline.com/tenant/v2.0",
             "client_id": "app-id",
             "client_secret_env": "KLIENTSTOD_OIDC_BASTAD",
@@ -583,6 +584,9 @@ def test_the_administrator_sets_a_provider_up_in_the_administration(admin_client
     assert response.status_code == 302, response.context["adminform"].form.errors
     provider = IdentityProvider.objects.get(slug="bastad")
     assert list(provider.organisations.all()) == [kommun]
+    assert provider.role_list == [Role.COORDINATOR, Role.REFERRER]
+    change = admin_client_.get(reverse("admin:sso_identityprovider_change", args=[provider.pk]))
+    assert change.context["adminform"].form["roles"].value() == [Role.COORDINATOR, Role.REFERRER]
     assert not provider.required and not provider.group_mapping  # off unless chosen
     for name in ("sso_identityprovider_changelist", "sso_provideridentity_changelist"):
         assert admin_client_.get(reverse(f"admin:{name}")).status_code == 200
@@ -613,3 +617,23 @@ def test_logout_stays_here_when_the_provider_offers_no_usable_logout(
     assert response.status_code == 302 and response["Location"] == reverse("login")
     assert signed_in_user(client) is None
     assert not sso_events(events.LOGOUT)
+
+
+def test_a_provider_for_some_roles_only(client, oidc_provider, kommun, worker):
+    provider = make_provider(oidc_provider, kommun, roles="coordinator,bibliotherapist")
+    response = sign_in(client, oidc_provider, provider, sub="oid-23", email=worker.email)
+    assert "loggar inte in via Båstads kommun" in message_after(client, response)
+    assert signed_in_user(client) is None
+    assert not ProviderIdentity.objects.exists()
+    assert sso_events(events.LOGIN_FAILED)[-1].additional_data["reason"] == events.ROLE_NOT_SERVED
+
+    # Required for the coordinators only: the steering group's member keeps the password.
+    provider.required = True
+    provider.save()
+    client.post(reverse("login"), {"username": worker.username, "password": PASSWORD})
+    assert signed_in_user(client) == worker.pk
+    client.post(reverse("logout"))
+    worker.role = Role.COORDINATOR
+    worker.save()
+    client.post(reverse("login"), {"username": worker.username, "password": PASSWORD})
+    assert signed_in_user(client) is None

@@ -9,7 +9,8 @@
   provider's group mapping; then the groups claim gives the role and processes (never
   the administrator's), a user in none of the mapped groups is refused, and a user
   whom no account matches gets one, in the mapping's organisation.
-- A deactivated account is refused, whichever way it was found.
+- A deactivated account is refused, whichever way it was found, and so is an account
+  of a role the provider does not serve (when the administrator chose its roles).
 """
 
 from __future__ import annotations
@@ -143,6 +144,8 @@ def sign_in(provider: IdentityProvider, claims: dict[str, Any]) -> SignIn:
             raise SignInRefused(events.UNKNOWN_ACCOUNT, user)
         if provider.group_mapping:
             _apply_mapping(user, _mapping(provider, claims))
+        if not provider.serves_role(user.role):
+            raise SignInRefused(events.ROLE_NOT_SERVED, user)
         now = timezone.now()
         if identity is None:
             try:

@@ -9,6 +9,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from klientstod.models import Role
+
 from .models import GroupMapping, IdentityProvider, ProviderIdentity
 
 
@@ -19,6 +21,13 @@ class HttpsURLField(forms.URLField):
 
 
 class IdentityProviderForm(forms.ModelForm):
+    roles = forms.MultipleChoiceField(
+        label=_("roles"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The roles whose users sign in through this provider; none chosen: all."),
+    )
     client_secret = forms.CharField(
         label=_("client secret, stored encrypted"),
         required=False,
@@ -37,6 +46,7 @@ class IdentityProviderForm(forms.ModelForm):
             "slug",
             "active",
             "organisations",
+            "roles",
             "required",
             "issuer",
             "client_id",
@@ -49,6 +59,13 @@ class IdentityProviderForm(forms.ModelForm):
             "groups_claim",
         ]
         field_classes = {"issuer": HttpsURLField}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial["roles"] = self.instance.role_list
+
+    def clean_roles(self) -> str:
+        return ",".join(self.cleaned_data["roles"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -92,7 +109,7 @@ class IdentityProviderAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     inlines = [GroupMappingInline]
     fieldsets = (
-        (None, {"fields": ("name", "slug", "active", "organisations", "required")}),
+        (None, {"fields": ("name", "slug", "active", "organisations", "roles", "required")}),
         (
             _("Connection"),
             {"fields": ("issuer", "client_id", "client_secret_env", "client_secret", "scopes")},

@@ -38,6 +38,7 @@ UNREACHABLE = "unreachable"
 UNKNOWN_ACCOUNT = "unknown_account"
 AMBIGUOUS_ACCOUNT = "ambiguous_account"
 INACTIVE = "inactive"
+ROLE_NOT_SERVED = "role_not_served"
 NO_GROUP = "no_group"
 
 REASONS = {
@@ -48,6 +49,7 @@ REASONS = {
     UNKNOWN_ACCOUNT: gettext_noop("no account matches"),
     AMBIGUOUS_ACCOUNT: gettext_noop("more than one account matches"),
     INACTIVE: gettext_noop("the account is deactivated"),
+    ROLE_NOT_SERVED: gettext_noop("the provider does not serve the account's role"),
     NO_GROUP: gettext_noop("in none of the mapped groups"),
 }
 

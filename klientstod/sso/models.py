@@ -27,12 +27,13 @@ class IdentityProviderQuerySet(models.QuerySet["IdentityProvider"]):
     def active(self) -> IdentityProviderQuerySet:
         return self.filter(active=True)
 
-    def required_for(self, user: object) -> IdentityProviderQuerySet:
-        """The active providers that are the only way in for ``user``'s organisation."""
+    def required_for(self, user: object) -> IdentityProvider | None:
+        """The active provider that is the only way in for ``user``'s organisation and role."""
         organisation_id = getattr(user, "organisation_id", None)
         if organisation_id is None:
-            return self.none()
-        return self.active().filter(required=True, organisations=organisation_id)
+            return None
+        required = self.active().filter(required=True, organisations=organisation_id)
+        return next((p for p in required if p.serves_role(getattr(user, "role", ""))), None)
 
 
 class IdentityProvider(models.Model):
@@ -75,6 +76,12 @@ class IdentityProvider(models.Model):
         related_name="identity_providers",
         verbose_name=_("organisations"),
         help_text=_("The organisations whose staff sign in through this provider."),
+    )
+    roles = models.CharField(
+        _("roles"),
+        max_length=200,
+        blank=True,
+        help_text=_("The roles whose users sign in through this provider; none chosen: all."),
     )
     required = models.BooleanField(
         _("required for these organisations"),
@@ -150,6 +157,13 @@ class IdentityProvider(models.Model):
     @property
     def discovery_url(self) -> str:
         return f"{self.issuer_url}/.well-known/openid-configuration"
+
+    @property
+    def role_list(self) -> list[str]:
+        return [role for role in self.roles.split(",") if role]
+
+    def serves_role(self, role: str) -> bool:
+        return not self.role_list or role in self.role_list
 
     def set_client_secret(self, secret: str) -> None:
         self.client_secret_encrypted = crypto.encrypt(secret) if secret else ""

@@ -49,7 +49,7 @@ class LocalLoginForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
-        provider = IdentityProvider.objects.required_for(user).first()
+        provider = IdentityProvider.objects.required_for(user)
         if provider is not None:
             events.record(events.LOCAL_REFUSED, provider, user=user)
             raise ValidationError(
@@ -106,6 +106,11 @@ def _refuse(
         text = _(
             "You signed in at %(provider)s, but your account in Klientstöd could not be "
             "told apart from another one. Contact the administrator of Klientstöd."
+        )
+    elif reason == events.ROLE_NOT_SERVED:
+        text = _(
+            "Your account in Klientstöd does not sign in through %(provider)s. Use the login "
+            "your organisation has for it, or contact the administrator."
         )
     elif reason == events.INACTIVE:
         text = _("Your account in Klientstöd is deactivated. Contact the administrator.")
