@@ -637,3 +637,15 @@ def test_a_provider_for_some_roles_only(client, oidc_provider, kommun, worker):
     worker.save()
     client.post(reverse("login"), {"username": worker.username, "password": PASSWORD})
     assert signed_in_user(client) is None
+
+
+def test_an_answer_naming_another_issuer_is_refused(client, oidc_provider, provider, worker):
+    start = client.get(reverse("sso-start", args=[provider.slug]))
+    back = oidc_provider.sign_in(requests.Session(), start["Location"], SERVER, sub="oid-24")
+    parts = urlsplit(back)
+    query = parse_qs(parts.query)
+    assert query["iss"] == [oidc_provider.issuer]  # the provider names itself (RFC 9207)
+    forged = parts.query.replace("iss=", "iss=https%3A%2F%2Fevil.example&was=")
+    response = client.get(f"{parts.path}?{forged}")
+    assert "lyckades inte" in message_after(client, response)
+    assert signed_in_user(client) is None

@@ -159,6 +159,10 @@ def callback(request: HttpRequest, slug: str) -> HttpResponse:
     provider = get_object_or_404(IdentityProvider.objects.active(), slug=slug)
     if request.user.is_authenticated:
         return redirect(_next(request, request.session.pop(NEXT_SESSION_KEY, None)))
+    answered_by = request.GET.get("iss")
+    if answered_by is not None and answered_by.rstrip("/") != provider.issuer_url:
+        # RFC 9207: the answer names another issuer than the one this sign-in went to.
+        return _refuse(request, provider, events.PROVIDER_ERROR)
     client = client_for(provider)
     try:
         token = client.authorize_access_token(request, claims_options=claims_options(provider))
