@@ -9,7 +9,7 @@ class KlientstodConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import audit, checks, timeline  # noqa: F401  (registers checks and timeline providers)
+        from . import audit, checks, login_audit, timeline  # noqa: F401  (registers checks and timeline providers)
         from .middleware import session_started
         from .models import (
             Case,
@@ -28,6 +28,7 @@ class KlientstodConfig(AppConfig):
         user_logged_in.connect(remember_enrolment, dispatch_uid="klientstod-remember-enrolment")
 
         audit.connect()
+        login_audit.connect()
         # The personnummer shows as changed (through its index), never with a value.
         personnummer = {"personnummer_index": _("personnummer")}
         audit.register(

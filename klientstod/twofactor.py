@@ -29,7 +29,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import services
+from . import login_audit, services
 from .access import AuthenticatedRequest
 from .models import EnrolmentCode
 from .sso.session import PROVIDER_MFA_SESSION_KEY
@@ -129,9 +129,13 @@ def verify(request: AuthenticatedRequest) -> HttpResponse:
     if device is None:
         return redirect(_with_next(_setup_url(), request))
     form = TokenForm(request.POST or None, device=device)
-    if request.method == "POST" and form.is_valid():
-        otp_login(request, device)
-        return redirect(_next(request))
+    if request.method == "POST":
+        if not form.is_valid():
+            login_audit.code_refused(request, request.user)
+        else:
+            otp_login(request, device)
+            login_audit.code_given(request, request.user)
+            return redirect(_next(request))
     return render(request, "registration/two_factor.html", {"form": form, "next": _next(request)})
 
 
@@ -157,6 +161,7 @@ def setup(request: AuthenticatedRequest) -> HttpResponse:
             return redirect(_with_next(_setup_url(), request))
         request.session.pop(ENROLMENT_SESSION_KEY, None)
         otp_login(request, device)
+        login_audit.code_given(request, user)
         messages.success(request, _("Two-factor login is set up."))
         return redirect(_next(request))
     qr = segno.make(device.config_url, micro=False)

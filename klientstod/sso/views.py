@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from joserfc.errors import JoseError
+
+from klientstod import login_audit
+from klientstod.twofactor import second_factor_required
 
 from . import events
 from .accounts import SignInRefused, sign_in
@@ -63,8 +66,26 @@ class LocalLoginForm(AuthenticationForm):
 
 
 class LoginView(auth_views.LoginView):
+    """The password login, and a button for each provider; both ends are in the audit log.
+
+    Logged here rather than on ``user_logged_in``, which every login fires (the tests'
+    ``force_login`` and the provider's too): see ``klientstod.login_audit``.
+    """
+
     authentication_form = LocalLoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        if not second_factor_required(self.request):
+            login_audit.password_login(form.get_user())
+        return response
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        # A password right for a user whose provider is required is logged as that refusal.
+        if not form.has_error(NON_FIELD_ERRORS, "provider_required"):
+            login_audit.password_refused(self.request, form.data.get("username"))
+        return super().form_invalid(form)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
