@@ -291,6 +291,7 @@ def test_a_refused_login_names_an_account_only_by_its_id_and_only_when_there_is_
     inactive.save()
     failed_login(coordinator.username, "10.0.8.1")
     failed_login("nagon-som-inte-finns", "10.0.8.1")
+    Client().post(reverse("login"), {"username": coordinator.username})  # no password: not tried
     login_status(inactive.username, "10.0.8.1")
     wrong, unknown, deactivated = login_events()
     assert logged(wrong) == (

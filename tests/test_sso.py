@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client as HttpClient
 from django.urls import reverse
 
+from klientstod import login_audit
 from klientstod.models import Organisation, Role, User
 from klientstod.sso import client as sso_client
 from klientstod.sso import events
@@ -282,9 +283,10 @@ def test_the_audit_log_holds_no_claims(client, oidc_provider, provider, worker):
     sign_in(HttpClient(), oidc_provider, provider, sub="nobody-77", email="okand@bastad.se")
     entries = LogEntry.objects.filter(additional_data__event__startswith="sso_")
     assert entries.count() == 4  # linked, login, logout, refused
+    # Nor does any other entry, such as the link's own record.
     text = " ".join(
         f"{e.object_repr} {e.changes} {e.changes_text} {e.additional_data} {e.serialized_data}"
-        for e in entries
+        for e in LogEntry.objects.all()
     )
     for claim in ("secret-subject-42", "nobody-77", worker.email, "okand@bastad.se"):
         assert claim not in text
@@ -393,6 +395,10 @@ def test_without_mfa_at_the_provider_the_app_asks_for_its_code(
     client.post(reverse("two-factor"), {"token": fresh_code(device)})
     assert client.get(reverse("klientstod:home")).status_code == 200
     assert sso_events(events.LOGIN)[0].additional_data["mfa"] is False
+    # The code is this sign-in's own step in the log, not a password login.
+    [code] = sso_events(login_audit.CODE_GIVEN)
+    assert (code.actor, code.additional_data["provider"]) == (coordinator_at_kommun, provider.pk)
+    assert not sso_events(login_audit.LOGIN)
 
 
 # Session and logout -----------------------------------------------------------------------
@@ -494,10 +500,13 @@ def test_a_required_provider_turns_local_login_off_for_its_organisations(
     assert "Din organisation loggar in via Båstads kommun" in response.content.decode()
     [refused] = sso_events(events.LOCAL_REFUSED)
     assert (refused.actor, refused.additional_data["provider"]) == (worker, provider.pk)
+    assert not sso_events(login_audit.LOGIN_FAILED)  # logged once, as this refusal
 
     # A wrong password learns nothing of it; another organisation's user still logs in.
     wrong = client.post(reverse("login"), {"username": worker.username, "password": "fel"})
     assert "Din organisation" not in wrong.content.decode()
+    [failed] = sso_events(login_audit.LOGIN_FAILED)
+    assert (failed.actor, failed.additional_data["reason"]) == (worker, "wrong_password")
     partner = UserFactory(role=Role.STEERING, organisation=OrganisationFactory(name="FK"))
     client.post(reverse("login"), {"username": partner.username, "password": PASSWORD})
     assert signed_in_user(client) == partner.pk
@@ -590,6 +599,79 @@ def test_the_administrator_sets_a_provider_up_in_the_administration(admin_client
     assert not provider.required and not provider.group_mapping  # off unless chosen
     for name in ("sso_identityprovider_changelist", "sso_provideridentity_changelist"):
         assert admin_client_.get(reverse(f"admin:{name}")).status_code == 200
+
+
+def test_who_changed_a_provider_or_removed_a_link_is_in_the_audit_log(
+    admin_client_, users, client, oidc_provider, provider, worker
+):
+    admin = users[Role.ADMIN]
+    sign_in(client, oidc_provider, provider, sub="oid-31", email=worker.email)
+    link = ProviderIdentity.objects.get()
+    [made] = changes_of(link)  # made at the sign-in, as its linked event says
+    assert (made.action, made.changes["subject"]) == (LogEntry.Action.CREATE, [None, None])
+    old_secret = provider.client_secret_encrypted
+    organisation = OrganisationFactory(name="Torekovs samordningsförbund")
+    before = LogEntry.objects.order_by("pk").last().pk
+    url = reverse("admin:sso_identityprovider_change", args=[provider.pk])
+    form = admin_client_.get(url).context["adminform"].form
+    data = {
+        **{name: value for name, value in form.initial.items() if value is not None},
+        "organisations": [provider.organisations.get().pk, organisation.pk],
+        "roles": [Role.STEERING],
+        "client_id": "ett-nytt-klient-id",
+        "client_secret": "en-ny-hemlighet-99",
+        "required": "on",
+        "group_mappings-TOTAL_FORMS": "1",
+        "group_mappings-INITIAL_FORMS": "0",
+        "group_mappings-0-group": "g-styrgrupp",
+        "group_mappings-0-organisation": organisation.pk,
+        "group_mappings-0-role": Role.STEERING,
+    }
+    for name in ("active", "group_mapping"):
+        data.pop(name) if not data.get(name) else data.update({name: "on"})
+    response = admin_client_.post(url, data, REMOTE_ADDR="10.3.3.3")
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    delete = reverse("admin:sso_provideridentity_delete", args=[link.pk])
+    assert admin_client_.post(delete, {"post": "yes"}, REMOTE_ADDR="10.3.3.3").status_code == 302
+    provider.refresh_from_db()
+    assert provider.client_secret() == "en-ny-hemlighet-99"
+
+    changed = [e for e in changes_of(provider) if e.pk > before]
+    assert changed and {(e.actor, e.remote_addr) for e in changed} == {(admin, "10.3.3.3")}
+    fields = {name: value for e in changed for name, value in e.changes.items()}
+    assert fields["required"] == ["False", "True"]
+    assert fields["client_id"] == fields["client_secret_encrypted"] == [None, None]
+    assert fields["organisations"]["objects"] == ["Torekovs samordningsförbund"]
+    [mapping] = changes_of(provider.group_mappings.get())
+    assert (mapping.actor, mapping.changes["role"]) == (admin, ["None", Role.STEERING])
+    removed = changes_of(link)[-1]
+    assert (removed.action, removed.actor) == (LogEntry.Action.DELETE, admin)
+    assert removed.changes["user"] == [str(worker.pk), "None"]
+
+    # The secret, typed or stored, is nowhere in the log, nor on its page.
+    page = admin_client_.get(reverse("klientstod:audit-log"), {"action": "change"})
+    body = page.content.decode()
+    text = " ".join(
+        f"{e.changes} {e.changes_text} {e.additional_data} {e.serialized_data}"
+        for e in LogEntry.objects.all()
+    )
+    for secret in ("en-ny-hemlighet-99", old_secret, provider.client_secret_encrypted):
+        assert secret not in text and secret not in body
+    assert "oid-31" not in text and "oid-31" not in body
+    assert f"Identitetsleverantör {provider.pk} (Båstads kommun)" in body
+    changed_secret = (
+        'Klienthemlighet, lagras krypterad</strong>: <span class="text-body-secondary">ändrat'
+    )
+    assert changed_secret in body
+
+
+def changes_of(obj) -> list[LogEntry]:
+    return list(
+        LogEntry.objects.get_for_object(obj)
+        .exclude(action=LogEntry.Action.ACCESS)
+        .select_related("actor")
+        .order_by("pk")
+    )
 
 
 def test_the_audit_log_page_names_the_sign_ins(admin_client_, client, oidc_provider, provider):

@@ -82,8 +82,10 @@ class LoginView(auth_views.LoginView):
         return response
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        # A password right for a user whose provider is required is logged as that refusal.
-        if not form.has_error(NON_FIELD_ERRORS, "provider_required"):
+        # Only a login that was tried: not a form sent without a user name or password, and
+        # not a password right for a user whose provider is required (logged as that).
+        tried = form.has_error(NON_FIELD_ERRORS)
+        if tried and not form.has_error(NON_FIELD_ERRORS, "provider_required"):
             login_audit.password_refused(self.request, form.data.get("username"))
         return super().form_invalid(form)
 
