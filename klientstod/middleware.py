@@ -25,6 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from . import submissions
+from .sso.session import PROVIDER_SESSION_KEY
 from .twofactor import second_factor_required
 
 
@@ -145,6 +146,8 @@ OPEN_BEFORE_PASSWORD_CHANGE = {
 class PasswordChangeMiddleware:
     """Send a user whose password an administrator set to change it, before anything else.
 
+    Not after a sign-in through an identity provider, where the password plays no part.
+
     It runs after the second factor: the administrator knows the password they set (and
     it travels to the user somehow), so changing it needs the authenticator app too;
     someone who has only that password cannot replace it with one of their own.
@@ -159,6 +162,8 @@ class PasswordChangeMiddleware:
             user is not None
             and user.is_authenticated
             and user.must_change_password
+            # Signed in through the organisation's provider: the password is not in use.
+            and not request.session.get(PROVIDER_SESSION_KEY)
             and not request.path.startswith(settings.STATIC_URL)
         ):
             match = request.resolver_match or resolve(request.path_info)

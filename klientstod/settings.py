@@ -76,6 +76,7 @@ CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "klientstod",
+    "klientstod.sso",
     "referrals",
     "interventions",
     "reporting",
@@ -132,7 +133,16 @@ AUTHENTICATION_BACKENDS = [
     # is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sign-in through an organisation's identity provider (klientstod.sso, docs/sso.md).
+    "klientstod.sso.backends.ProviderBackend",
 ]
+
+# OpenID Connect providers are set up in the administration (klientstod.sso.models); their
+# client secrets come from KLIENTSTOD_OIDC_* variables or are stored encrypted. An issuer
+# must be https://, except in the local demo and the tests (a provider on this machine).
+KLIENTSTOD_OIDC_ALLOW_HTTP = envbool("KLIENTSTOD_OIDC_ALLOW_HTTP", DEBUG)
+# How long to wait for a provider's discovery document, key set and token endpoint.
+KLIENTSTOD_OIDC_TIMEOUT_SECONDS = envint("KLIENTSTOD_OIDC_TIMEOUT_SECONDS", 10)
 
 # A second factor (TOTP, django-otp) for every role that sees personal data: referrers
 # too, who write personnummer, addresses and reasons. The steering group and the

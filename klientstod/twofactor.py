@@ -29,9 +29,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import services
+from . import login_audit, services
 from .access import AuthenticatedRequest
 from .models import EnrolmentCode
+from .sso.session import PROVIDER_MFA_SESSION_KEY
 
 #: The enrolment code the user has given in this session (its id), while they set up the app.
 ENROLMENT_SESSION_KEY = "ks_enrolment_code"
@@ -43,10 +44,13 @@ def second_factor_required(request: HttpRequest) -> bool:
     """The roles that see personal data always; the others once they have set up an app.
 
     Whoever reaches the administration (``is_staff``) counts as an administrator, whatever
-    their role: ``createsuperuser`` makes a user without one.
+    their role: ``createsuperuser`` makes a user without one. A sign-in through an identity
+    provider that asserted multi-factor authentication has had its second factor there.
     """
     user = request.user
     if not settings.KLIENTSTOD_REQUIRE_2FA or not user.is_authenticated:
+        return False
+    if request.session.get(PROVIDER_MFA_SESSION_KEY):
         return False
     return (
         user.role in settings.KLIENTSTOD_2FA_ROLES
@@ -125,9 +129,13 @@ def verify(request: AuthenticatedRequest) -> HttpResponse:
     if device is None:
         return redirect(_with_next(_setup_url(), request))
     form = TokenForm(request.POST or None, device=device)
-    if request.method == "POST" and form.is_valid():
-        otp_login(request, device)
-        return redirect(_next(request))
+    if request.method == "POST":
+        if not form.is_valid():
+            login_audit.code_refused(request, request.user)
+        else:
+            otp_login(request, device)
+            login_audit.code_given(request, request.user)
+            return redirect(_next(request))
     return render(request, "registration/two_factor.html", {"form": form, "next": _next(request)})
 
 
@@ -153,6 +161,7 @@ def setup(request: AuthenticatedRequest) -> HttpResponse:
             return redirect(_with_next(_setup_url(), request))
         request.session.pop(ENROLMENT_SESSION_KEY, None)
         otp_login(request, device)
+        login_audit.code_given(request, user)
         messages.success(request, _("Two-factor login is set up."))
         return redirect(_next(request))
     qr = segno.make(device.config_url, micro=False)

@@ -6,14 +6,15 @@ from django.urls import include, path
 
 from klientstod import twofactor
 from klientstod.forms import PasswordChangeForm
+from klientstod.sso import views as sso_views
 
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The password login, with a button for each organisation's identity provider.
+    path("accounts/login/", sso_views.LoginView.as_view(), name="login"),
+    # Ends the provider's session too, after a sign-in through one (klientstod.sso).
+    path("accounts/logout/", sso_views.LogoutView.as_view(), name="logout"),
+    path("accounts/sso/<slug:slug>/", sso_views.start, name="sso-start"),
+    path("accounts/sso/<slug:slug>/callback/", sso_views.callback, name="sso-callback"),
     path("accounts/two-factor/", twofactor.verify, name="two-factor"),
     path("accounts/two-factor/setup/", twofactor.setup, name="two-factor-setup"),
     # Every user changes their own password here (Django's views, our form and templates).

@@ -9,6 +9,7 @@ from klientstod.models import Role
 
 from .browser import CHROMIUM_ARGS, chromium_path
 from .factories import CaseFactory, OrganisationFactory, ProcessFactory, UnitFactory, UserFactory
+from .oidc import oidc_provider  # noqa: F401  (the OpenID Provider on this machine)
 
 ROLES = [role.value for role in Role]
 

@@ -26,3 +26,6 @@ SECURE_SSL_REDIRECT = False
 
 # The second factor is on in the tests, as in production (the demo runs without).
 KLIENTSTOD_REQUIRE_2FA = True
+
+# The tests' OpenID Provider runs on this machine over plain HTTP (tests/oidc_provider/).
+KLIENTSTOD_OIDC_ALLOW_HTTP = True

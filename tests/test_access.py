@@ -73,6 +73,16 @@ def _referral(o: dict[str, Any]) -> dict[str, Any]:
     return {"pk": o["referral"].pk}
 
 
+def _identity_provider(o: dict[str, Any]) -> dict[str, Any]:
+    from klientstod.sso.models import IdentityProvider
+
+    provider, _made = IdentityProvider.objects.get_or_create(
+        slug="kommunen",
+        defaults={"name": "Kommunen", "issuer": "http://127.0.0.1:9", "client_id": "klientstod"},
+    )
+    return {"slug": provider.slug}
+
+
 RULES: dict[str, Rule] = {
     # The referrer's start page is "My referrals", the bibliotherapist's "Bibliotherapy".
     "klientstod:home": Rule(
@@ -84,6 +94,11 @@ RULES: dict[str, Rule] = {
     # others are offered to set one up (the page asks for an enrolment code first).
     "two-factor": Rule({role: 302 for role in ALL_ROLES} | SECOND_FACTOR_ROLES_200),
     "two-factor-setup": Rule({role: 200 for role in ALL_ROLES} | SECOND_FACTOR_ROLES_302),
+    # Sign-in through an identity provider: whoever is logged in is sent on; anyone else
+    # to the provider (which here cannot be reached, so back to the login page with a
+    # message), and an answer from it without a sign-in begun here back to the login page.
+    "sso-start": Rule({role: 302 for role in ALL_ROLES}, _identity_provider),
+    "sso-callback": Rule({role: 302 for role in ALL_ROLES}, _identity_provider),
     # Everyone changes their own password.
     "password_change": Rule({role: 200 for role in ALL_ROLES}),
     "password_change_done": Rule({role: 200 for role in ALL_ROLES}),

@@ -6,6 +6,7 @@ import datetime
 import json
 
 import pytest
+from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from klientstod import audit, crypto, retention
 from klientstod.models import Case, Client, Role, User
+from klientstod.sso.models import IdentityProvider, ProviderIdentity
 from referrals import services as referral_services
 from referrals.models import Referral
 
@@ -440,11 +442,69 @@ def test_the_log_keeps_fields_and_codes_never_the_data(role_clients, users, proc
         },
     )
 
+    # An identity provider set up in the administration, with a group mapping, and later
+    # changed; an account's link to it removed. The models only the administration writes
+    # are written through its pages here like the others.
+    organisation = OrganisationFactory(name="Kommunen")
+    issuer = f"https://idp-{len(mark.made)}mqzx.example/v2.0"
+    mark.made.append(issuer)
+    provider_data = {
+        "name": mark(),
+        "slug": mark().lower(),
+        "active": "on",
+        "organisations": [organisation.pk],
+        "roles": [Role.COORDINATOR],
+        "issuer": issuer,
+        "client_id": mark(),
+        "client_secret": mark(),
+        "scopes": "openid email profile",
+        "mfa_amr_values": "mfa",
+        "upn_claim": "upn",
+        "groups_claim": "groups",
+        "group_mapping": "on",
+        "group_mappings-TOTAL_FORMS": "1",
+        "group_mappings-INITIAL_FORMS": "0",
+        "group_mappings-0-group": mark(),
+        "group_mappings-0-organisation": organisation.pk,
+        "group_mappings-0-role": Role.COORDINATOR,
+        "group_mappings-0-processes": [process.pk],
+    }
+    post(admin_client_, reverse("admin:sso_identityprovider_add"), provider_data)
+    provider = IdentityProvider.objects.get()
+    first_secret = provider.client_secret_encrypted
+    mapping = provider.group_mappings.get()
+    post(
+        admin_client_,
+        reverse("admin:sso_identityprovider_change", args=[provider.pk]),
+        {
+            **provider_data,
+            "client_id": mark(),
+            "client_secret": mark(),
+            "group_mappings-INITIAL_FORMS": "1",
+            "group_mappings-0-id": mapping.pk,
+            "group_mappings-0-provider": provider.pk,
+            "group_mappings-0-group": mark(),
+        },
+    )
+    provider.refresh_from_db()
+    with disable_auditlog():  # made at a sign-in through the provider, not tested here
+        link = ProviderIdentity.objects.create(provider=provider, user=worker, subject=mark())
+    post(
+        admin_client_,
+        reverse("admin:sso_provideridentity_delete", args=[link.pk]),
+        {"post": "yes"},
+    )
+
     entries = list(LogEntry.objects.select_related("content_type"))
     # Every audited model was written to through these pages.
     written = {e.content_type.model_class() for e in entries if e.action != ACCESS}
     assert set(audit.audited_models()) <= written, set(audit.audited_models()) - written
-    forbidden = [*mark.made, *personnummer_forms(number)]
+    forbidden = [
+        *mark.made,
+        *personnummer_forms(number),
+        first_secret,
+        provider.client_secret_encrypted,
+    ]
     for entry in entries:
         text = stored(entry)
         leaked = [word for word in forbidden if word in text]
@@ -471,6 +531,15 @@ def test_the_log_keeps_fields_and_codes_never_the_data(role_clients, users, proc
     assert changes("referral", LogEntry.Action.CREATE)[0]["reason"] == [None, None]
     fia = changes("fiainterview", LogEntry.Action.CREATE)[0]
     assert fia["client_goals"] == fia["summary"] == [None, None]
+    # The provider's settings: changed, never their text nor the secret, stored or typed.
+    provider_change = changes("identityprovider")[0]
+    assert provider_change["client_id"] == [None, None]
+    assert provider_change["client_secret_encrypted"] == [None, None]
+    assert changes("groupmapping", LogEntry.Action.CREATE)[0]["role"] == ["None", "coordinator"]
+    assert changes("groupmapping")[0] == {"group": [None, None]}
+    unlinked = changes("provideridentity", LogEntry.Action.DELETE)[0]
+    assert unlinked["user"] == [str(worker.pk), "None"]
+    assert unlinked["subject"] == [None, None]
 
     # The administrator reads the same on /audit/: Swedish labels, readable codes.
     page = admin_client_.get(reverse("klientstod:audit-log"), {"client": client.pk})

@@ -202,6 +202,135 @@ def test_the_lockout_page_says_how_long_it_lasts(settings, coordinator):
     assert response.status_code == 429 and "om 40 minuter" in response.content.decode()
 
 
+# The audit log -------------------------------------------------------------------------------
+
+
+def login_events() -> list:
+    from auditlog.models import LogEntry
+
+    from klientstod import login_audit
+
+    return list(
+        LogEntry.objects.filter(additional_data__event__in=login_audit.EVENTS)
+        .select_related("actor")
+        .order_by("pk")
+    )
+
+
+def logged(entry) -> tuple:
+    return (entry.actor, entry.object_pk, entry.remote_addr, entry.additional_data)
+
+
+@pytest.mark.django_db
+def test_a_login_without_a_code_is_in_the_audit_log_at_the_password(users):
+    steering = users["steering"]
+    assert login_status(steering.username, "10.0.7.1") == 302
+    [entry] = login_events()
+    assert logged(entry) == (
+        steering,
+        str(steering.pk),
+        "10.0.7.1",
+        {"event": "password_login", "mfa": False},
+    )
+
+
+@pytest.mark.django_db
+def test_a_login_with_a_code_is_in_the_audit_log_once_the_code_is_given(coordinator):
+    from .conftest import verified_device
+
+    device = verified_device(coordinator)
+    http = Client(REMOTE_ADDR="10.0.7.2")
+    http.post(reverse("login"), {"username": coordinator.username, "password": PASSWORD})
+    assert login_events() == []  # the password alone opens nothing
+    wrong = "000000" if code(device) != "000000" else "111111"
+    assert http.post(reverse("two-factor"), {"token": wrong}).status_code == 200
+    device.refresh_from_db()
+    device.throttle_reset()
+    response = http.post(reverse("two-factor"), {"token": code(device)})
+    assert response.status_code == 302
+    refused, login = login_events()
+    assert logged(refused) == (
+        coordinator,
+        str(coordinator.pk),
+        "10.0.7.2",
+        {"event": "second_factor_refused"},
+    )
+    assert logged(login) == (
+        coordinator,
+        str(coordinator.pk),
+        "10.0.7.2",
+        {"event": "password_login", "mfa": True},
+    )
+
+
+@pytest.mark.django_db
+def test_the_first_code_at_the_setup_completes_the_login_in_the_audit_log(client, coordinator):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.post(reverse("login"), {"username": coordinator.username, "password": PASSWORD})
+    setup = reverse("two-factor-setup")
+    client.post(setup, {"code": issue_code(coordinator)})
+    client.get(setup)
+    device = TOTPDevice.objects.get(user=coordinator)
+    assert client.post(setup, {"token": code(device)}).status_code == 302
+    [login] = login_events()
+    assert (login.actor, login.additional_data) == (
+        coordinator,
+        {"event": "password_login", "mfa": True},
+    )
+
+
+@pytest.mark.django_db
+def test_a_refused_login_names_an_account_only_by_its_id_and_only_when_there_is_one(
+    coordinator, users
+):
+    from .test_audit import stored
+
+    inactive = users["steering"]
+    inactive.is_active = False
+    inactive.save()
+    failed_login(coordinator.username, "10.0.8.1")
+    failed_login("nagon-som-inte-finns", "10.0.8.1")
+    Client().post(reverse("login"), {"username": coordinator.username})  # no password: not tried
+    login_status(inactive.username, "10.0.8.1")
+    wrong, unknown, deactivated = login_events()
+    assert logged(wrong) == (
+        coordinator,
+        str(coordinator.pk),
+        "10.0.8.1",
+        {"event": "password_login_failed", "reason": "wrong_password"},
+    )
+    assert logged(unknown) == (
+        None,
+        "",
+        "10.0.8.1",
+        {"event": "password_login_failed", "reason": "unknown_username"},
+    )
+    assert "nagon-som-inte-finns" not in stored(unknown)
+    assert logged(deactivated)[:2] == (inactive, str(inactive.pk))
+    assert deactivated.additional_data["reason"] == "inactive"
+
+
+@pytest.mark.django_db
+def test_a_lockout_is_in_the_audit_log(coordinator):
+    statuses = [failed_login(coordinator.username, "10.0.9.1") for _ in range(5)]
+    assert login_status(coordinator.username, "10.0.9.1") == 429
+    reasons = [e.additional_data["reason"] for e in login_events()]
+    # The fifth failure locks the username at this address; the next try is refused unseen.
+    assert statuses == [200] * 4 + [429]
+    assert reasons == ["wrong_password"] * 4 + ["locked_out"] * 2
+    assert {e.actor for e in login_events()} == {coordinator}
+
+
+@pytest.mark.django_db
+def test_the_log_page_names_the_logins_in_swedish(admin_client_, users, coordinator):
+    login_status(users["steering"].username, "10.0.9.2")
+    failed_login(coordinator.username, "10.0.9.2")
+    body = admin_client_.get(reverse("klientstod:audit-log")).content.decode()
+    assert "Inloggad med lösenord" in body
+    assert "Inloggning med lösenord nekad" in body and "Fel lösenord" in body
+
+
 def age_session(http, *, idle: int = 0, started: int = 0) -> None:
     session = http.session
     now = int(time.time())

@@ -33,6 +33,7 @@ from .log import (
 )
 from .record import (
     record_created,
+    record_event,
     record_log_view,
     record_read,
     record_reads,
@@ -48,6 +49,7 @@ from .registry import (
     action_label,
     audited_models,
     register,
+    register_events,
     register_names,
     register_pages,
 )
@@ -85,12 +87,14 @@ __all__ = [
     "of_client",
     "record_created",
     "record_erasure",
+    "record_event",
     "record_log_view",
     "record_read",
     "record_reads",
     "record_search",
     "record_updated",
     "register",
+    "register_events",
     "register_names",
     "register_pages",
     "scrub",

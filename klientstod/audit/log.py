@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..models import Client, User
-from .registry import ERASED, _audited, _named, action_label
+from .registry import ERASED, _audited, _events, _named, _reasons, action_label
 from .scrub import FILTERS, _field, _pair, scrub
 
 Action = LogEntry.Action
@@ -196,9 +196,12 @@ def describe(page: Iterable[LogEntry]) -> list[Row]:
     names = _names(listed)
     rows = []
     for entry, model in listed:
+        event = (entry.additional_data or {}).get("event")
         row = Row(
             entry=entry,
-            action=action_label(entry.action),
+            action=str(capfirst(_(_events[event])))
+            if event in _events
+            else action_label(entry.action),
             record=_record_label(model, entry.object_pk, names),
             client_id=entry.object_pk if model is Client and entry.object_pk else None,
         )
@@ -232,6 +235,12 @@ def _what(data: Mapping[str, Any], names: Mapping[Any, str]) -> str:
     parts = []
     if data.get("event") == ERASED:
         parts.append(_("erased (gallring)"))
+    if data.get("reason") in _reasons:
+        parts.append(str(capfirst(_(_reasons[data["reason"]]))))
+    if "provider" in data:
+        parts.append(_("identity provider %(id)s") % {"id": data["provider"]})
+    if data.get("mfa") is True:
+        parts.append(_("multi-factor at the provider"))
     if data.get("page"):
         parts.append(str(capfirst(_(data["page"]))))
     if data.get("object"):

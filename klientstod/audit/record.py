@@ -14,8 +14,8 @@ from django.db import models
 from django.db.models.signals import pre_save
 from django.utils.encoding import smart_str
 
-from ..models import Client
-from .registry import LOG_PAGE, SEARCH_PAGE, _audited, _pages
+from ..models import Client, User
+from .registry import LOG_PAGE, SEARCH_PAGE, _audited, _events, _pages
 
 Action = LogEntry.Action
 
@@ -135,5 +135,25 @@ def record_log_view(filters: Mapping[str, Any], *, hits: int | None = None) -> N
         object_pk="",
         action=Action.ACCESS,
         additional_data=detail,
+        cid=get_cid(),
+    ).save()
+
+
+def record_event(
+    event: str, *, user: User | None = None, detail: Mapping[str, Any] | None = None
+) -> None:
+    """Log an event an app registered: about ``user`` and by them, when one is known.
+
+    ``detail`` holds codes and ids only (``scrub_additional`` keeps nothing else): the
+    reason of a failure, the identity provider's id, whether it asserted a second factor.
+    """
+    assert event in _events, event
+    LogEntry(
+        content_type=ContentType.objects.get_for_model(User),
+        object_pk=str(user.pk) if user is not None else "",
+        object_id=user.pk if user is not None else None,
+        actor=user,
+        action=Action.ACCESS,
+        additional_data={**(detail or {}), "event": event},
         cid=get_cid(),
     ).save()

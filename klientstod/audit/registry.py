@@ -98,6 +98,17 @@ register_pages(
 #: Events recorded besides reads and changes.
 ERASED = "erased"
 
+#: Events the apps record (``record_event``), such as a login: code → label (gettext_noop).
+_events: dict[str, str] = {}
+#: Why an event failed: code → label (gettext_noop).
+_reasons: dict[str, str] = {}
+
+
+def register_events(events: Mapping[str, str], reasons: Mapping[str, str] | None = None) -> None:
+    """Name the events an app records with ``record_event``, and their reasons' codes."""
+    _events.update(events)
+    _reasons.update(reasons or {})
+
 
 def action_label(action: int) -> str:
     return {

@@ -11,7 +11,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.signals import pre_save
 
-from .registry import ERASED, _audited, _pages
+from .registry import ERASED, _audited, _events, _pages, _reasons
 
 Action = LogEntry.Action
 
@@ -118,8 +118,15 @@ def scrub_additional(data: Any) -> dict[str, Any] | None:
             for key, value in data["filters"].items()
             if key in FILTERS and _filter_value(value)
         }
-    if data.get("event") == ERASED:
-        clean["event"] = ERASED
+    if data.get("event") == ERASED or data.get("event") in _events:
+        clean["event"] = data["event"]
+    if data.get("reason") in _reasons:
+        clean["reason"] = data["reason"]
+    provider = data.get("provider")
+    if isinstance(provider, int) and not isinstance(provider, bool):
+        clean["provider"] = provider
+    if isinstance(data.get("mfa"), bool):
+        clean["mfa"] = data["mfa"]
     return clean or None
 
 
