@@ -9,6 +9,7 @@ rotate its signing key (see the script's header).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
@@ -107,10 +108,15 @@ def oidc_provider(tmp_path_factory) -> TestProvider:
     node = shutil.which("node")
     if node is None:
         pytest.fail("Node.js is needed for the tests' OpenID Provider (Debian: nodejs, npm)")
-    if not (HERE / "node_modules").is_dir():
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, check=True
-        )
+    # One installation whatever the number of test workers: the others wait for it.
+    with open(HERE / ".npm-ci.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (HERE / "node_modules" / ".package-lock.json").is_file():
+            subprocess.run(
+                ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=HERE,
+                check=True,
+            )
     port = _free_port()
     issuer = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("oidc") / "provider.log"
