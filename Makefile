@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO_ENV := DJANGO_DEBUG=1
 
 .DEFAULT_GOAL := help
-.PHONY: help run test pytest lint format seed messages clean backup restore
+.PHONY: help run test pytest pytest-fast lint format seed messages clean backup restore
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,8 +26,15 @@ run: $(VENV)/.installed ## Serve the demo on http://127.0.0.1:$(PORT) (SQLite, d
 
 test: lint pytest ## Lint, type-check and run the whole test suite
 
-pytest: $(VENV)/.installed ## Run the tests only
-	$(PY) -m pytest
+# Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_XDIST = -n $(PYTEST_WORKERS) --dist worksteal
+
+pytest: $(VENV)/.installed ## Run the tests only (browser journeys included)
+	$(PY) -m pytest $(PYTEST_XDIST)
+
+pytest-fast: $(VENV)/.installed ## Run the tests without the browser journeys (the edit loop)
+	$(PY) -m pytest $(PYTEST_XDIST) -m "not browser"
 
 lint: $(VENV)/.installed ## ruff (lint and format) and mypy
 	$(PY) -m ruff check .
