@@ -437,3 +437,66 @@ def test_a_cache_url_gives_the_workers_one_shared_cache() -> None:
         _settings_value({"DJANGO_DEBUG": "1", "DJANGO_CACHE_URL": "redis://cache:6379/1"}, cache)
         == "django.core.cache.backends.redis.RedisCache redis://cache:6379/1"
     )
+
+
+# --- The lockfiles -------------------------------------------------------------------
+
+
+def _locked(path: Path) -> dict[str, tuple[str, list[str]]]:
+    """Each package of a pip-compile lockfile: its version and its hashes."""
+    text = path.read_text().replace("\\\n", " ")
+    locked = {}
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            requirement, *options = line.split()
+            name, version = requirement.split("==")
+            hashes = [o.removeprefix("--hash=") for o in options if o.startswith("--hash=")]
+            locked[canonical(name)] = (version, hashes)
+    return locked
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _pins(requirements: list[str]) -> dict[str, str]:
+    return {canonical(r.split("==")[0]): r.split("==")[1] for r in requirements}
+
+
+def test_lockfiles_hold_the_pins_of_pyproject_and_agree() -> None:
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    runtime = _locked(REPO_ROOT / "requirements.lock")
+    dev = _locked(REPO_ROOT / "requirements-dev.lock")
+    for locked, pins in [
+        (runtime, _pins(project["dependencies"])),
+        (dev, _pins(project["dependencies"] + project["optional-dependencies"]["dev"])),
+    ]:
+        stale = {name: pin for name, pin in pins.items() if locked.get(name, ("",))[0] != pin}
+        assert not stale, f"pyproject.toml pins these differently from its lockfile: {stale}"
+        assert all(hashes for _, hashes in locked.values()), "a package without its hashes"
+    # The runtime packages are the same in both; the dev lockfile adds to them.
+    assert {name: dev.get(name) for name in runtime} == runtime
+
+
+def test_image_installs_its_dependencies_from_the_lockfile_only(
+    image: list[Instruction],
+) -> None:
+    copied_lock = next(
+        i
+        for i, ins in enumerate(image)
+        if ins.keyword == "COPY" and "requirements.lock" in ins.words()
+    )
+    installs = [
+        (i, command)
+        for i, ins in enumerate(image)
+        if ins.keyword == "RUN"
+        for command in _shell_commands(ins)
+        if command[:2] == ["pip", "install"]
+    ]
+    locked = [(i, c) for i, c in installs if "--require-hashes" in c]
+    assert len(locked) == 1
+    where, command = locked[0]
+    assert command[command.index("-r") + 1] == "requirements.lock"
+    assert copied_lock < where
+    # Anything else pip installs brings no dependency of its own.
+    assert all("--no-deps" in c for _, c in installs if c is not command)
