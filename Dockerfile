@@ -21,6 +21,11 @@ RUN groupadd --system app \
 
 WORKDIR /app
 
+# Every runtime dependency at the version and with the hashes in requirements.lock
+# (`make lock`); pip refuses anything else.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
+
 COPY pyproject.toml README.md ./
 COPY klientstod ./klientstod
 COPY referrals ./referrals
@@ -32,8 +37,8 @@ COPY locale ./locale
 COPY manage.py ./
 COPY docker/entrypoint.sh ./docker/entrypoint.sh
 
-# Runtime dependencies only (no [dev] extra).
-RUN pip install --no-cache-dir . \
+# The project itself; its dependencies are already installed from the lockfile.
+RUN pip install --no-cache-dir --no-deps . \
     && rm -rf build *.egg-info
 
 # Collect and compress static files at build time. The secret key is a throwaway

@@ -6,17 +6,30 @@ PORT ?= 8000
 DEMO_ENV := DJANGO_DEBUG=1
 
 .DEFAULT_GOAL := help
-.PHONY: help run test pytest lint format seed messages clean backup restore
+.PHONY: help run test pytest pytest-fast lock lint format seed messages clean backup restore
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+# Every dependency from the lockfile, with its hashes; then the project without them.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Klientstöd needs Python 3.11 or newer (set PYTHON=python3.11).")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
+
+# pip-tools: the pins of pyproject.toml and every package they pull in, with hashes.
+# The dev lockfile is made first; the runtime one starts from it, so the two agree.
+# `make lock LOCK_ARGS=--upgrade` moves the unpinned ones to their newest releases.
+PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
+
+lock: $(VENV)/.installed ## Pin every dependency with its hashes (requirements.lock, requirements-dev.lock)
+	$(PIP_COMPILE) --extra dev --output-file requirements-dev.lock pyproject.toml
+	cp requirements-dev.lock requirements.lock
+	$(PIP_COMPILE) --output-file requirements.lock pyproject.toml
 
 run: $(VENV)/.installed ## Serve the demo on http://127.0.0.1:$(PORT) (SQLite, demo users)
 	@mkdir -p var
@@ -26,8 +39,15 @@ run: $(VENV)/.installed ## Serve the demo on http://127.0.0.1:$(PORT) (SQLite, d
 
 test: lint pytest ## Lint, type-check and run the whole test suite
 
-pytest: $(VENV)/.installed ## Run the tests only
-	$(PY) -m pytest
+# Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_XDIST = -n $(PYTEST_WORKERS) --dist worksteal
+
+pytest: $(VENV)/.installed ## Run the tests only (browser journeys included)
+	$(PY) -m pytest $(PYTEST_XDIST)
+
+pytest-fast: $(VENV)/.installed ## Run the tests without the browser journeys (the edit loop)
+	$(PY) -m pytest $(PYTEST_XDIST) -m "not browser"
 
 lint: $(VENV)/.installed ## ruff (lint and format) and mypy
 	$(PY) -m ruff check .

@@ -23,6 +23,7 @@ import os
 import random
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from locust import HttpUser, between, events, task
 
@@ -34,6 +35,11 @@ CASE_LINK = re.compile(r'href="/cases/(\d+)/"')
 REPORT_LINK = re.compile(r'href="/reports/(\d+)/"')
 #: Each kind of user takes the processes in turn, so no two people share an account.
 _next_process: dict[str, itertools.count[int]] = {}
+
+
+def local_today() -> datetime.date:
+    """Today in Stockholm, the app's time zone, whatever the load generator's clock says."""
+    return datetime.datetime.now(ZoneInfo("Europe/Stockholm")).date()
 
 
 def next_account(kind: str) -> str:
@@ -98,7 +104,7 @@ class Coordinator(Person):
         url = f"/cases/{random.choice(self.cases)}/meetings/new/"
         form = self.get(url, "meeting form")
         token = CSRF.search(form.text)
-        day = datetime.date.today() + datetime.timedelta(days=random.randint(1, 30))
+        day = local_today() + datetime.timedelta(days=random.randint(1, 30))
         with self.client.post(
             url,
             data={
@@ -140,7 +146,7 @@ class Reader(Person):
         super().on_start()
         found = REPORT_LINK.search(self.get("/reports/", "report list").text)
         self.report = f"/reports/{found.group(1)}/" if found else "/reports/0/"
-        today = datetime.date.today()
+        today = local_today()
         # The latest second tertial (May–August) that has ended.
         self.tertial = f"?preset=t2&year={today.year if today.month > 8 else today.year - 1}"
 

@@ -10,6 +10,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
@@ -45,7 +46,7 @@ def normalise(value: str, *, today: datetime.date | None = None) -> str:
         birth = stdnum_pnr.get_birth_date(as_birth)
     except (StdnumError, ValueError):
         raise ValidationError(MESSAGES["date"], code="date") from None
-    if birth > (today or datetime.date.today()):
+    if birth > (today or timezone.localdate()):
         raise ValidationError(MESSAGES["date"], code="date")
     try:
         luhn.validate(date_part[-6:] + serial)

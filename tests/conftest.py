@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import pytest
+from django.db import transaction
 from django.test import Client as HttpClient
 
 from klientstod.models import Role
@@ -30,6 +34,11 @@ def users(process):
 
     The referrer works at a partner of ``process``, so it is one they may refer to.
     """
+    return make_users(process)
+
+
+def make_users(process):
+    """One user per role, as the ``users`` fixture has them."""
     members = {Role.COORDINATOR, Role.BIBLIOTHERAPIST, Role.STEERING, Role.EVALUATOR}
     referrer_unit = UnitFactory(organisation=OrganisationFactory(name="Arbetsförmedlingen"))
     process.partners.add(referrer_unit.organisation)
@@ -168,16 +177,55 @@ def force_login_passes_the_second_factor(monkeypatch):
 
     The two-factor flow itself is tested in tests/test_login.py.
     """
+    monkeypatch.setattr(HttpClient, "force_login", log_in_fully)
+
+
+_force_login = HttpClient.force_login
+
+
+def log_in_fully(http: HttpClient, user, backend=None) -> None:
+    """Log ``user`` in on ``http``: password and, for the roles that need one, second factor."""
     from django.conf import settings
     from django_otp import DEVICE_ID_SESSION_KEY
 
-    original = HttpClient.force_login
+    _force_login(http, user, backend)
+    if user.role in settings.KLIENTSTOD_2FA_ROLES or user.is_staff:
+        session = http.session
+        session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+        session.save()
 
-    def force_login(self, user, backend=None):
-        original(self, user, backend)
-        if user.role in settings.KLIENTSTOD_2FA_ROLES or user.is_staff:
-            session = self.session
-            session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
-            session.save()
 
-    monkeypatch.setattr(HttpClient, "force_login", force_login)
+@contextlib.contextmanager
+def built_once(django_db_blocker) -> Iterator[None]:
+    """Records for a whole module or class, built once inside the ``with`` block.
+
+    They live in a transaction that is rolled back when the block ends; each test
+    (marked ``django_db``) still runs in its own savepoint inside it, so what one
+    test writes is gone before the next. Use it from a module- or class-scoped
+    fixture::
+
+        @pytest.fixture(scope="module")
+        def records(django_db_setup, django_db_blocker):
+            with built_once(django_db_blocker):
+                with django_db_blocker.unblock():
+                    data = build()
+                yield data
+    """
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def session_client(session_key: str) -> HttpClient:
+    """A fresh test client that carries an existing session (one made with ``log_in_fully``)."""
+    from django.conf import settings
+
+    http = HttpClient()
+    http.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    return http

@@ -7,22 +7,28 @@ The URL list is read from the resolver, so a new URL without a row here fails
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpResponse
+from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from klientstod.models import Role
+from klientstod.models import Role, User
 from referrals.models import Letter
 from reporting.models import ReportingDeadline
 
+from .conftest import built_once, log_in_fully, make_users, session_client
 from .factories import (
     CaseFactory,
     ConsentFactory,
     ConsultationFactory,
     MeetingFactory,
+    ProcessFactory,
     ReferralFactory,
     SlotFactory,
     UserFactory,
@@ -247,8 +253,7 @@ def test_every_url_has_an_access_rule():
     assert not (set(RULES) - named_urls() - {"admin:index"}), "rules for URLs that no longer exist"
 
 
-@pytest.fixture
-def objects(case, users, process, coordinator):
+def _objects(case, users, process, coordinator) -> dict[str, Any]:
     referrer = users[Role.REFERRER]
     mine = {"process": process, "referrer": referrer, "organisation": referrer.organisation}
     decided = ReferralFactory(**mine, status="not_relevant", not_relevant_reason="work")
@@ -268,59 +273,100 @@ def objects(case, users, process, coordinator):
     }
 
 
-@pytest.mark.django_db
+@dataclass
+class Matrix:
+    """The records every check reads, and a logged-in session per role and per outsider."""
+
+    process: Any
+    other_process: Any
+    objects: dict[str, Any]
+    sessions: dict[str, str]
+
+    def request(self, who: str | None, name: str) -> HttpResponse:
+        """``who`` (a role, ``outsider`` or ``other_referrer``; None: anonymous) asks for
+        ``name``; whatever the request writes is rolled back."""
+        rule = RULES[name]
+        http = session_client(self.sessions[who]) if who else HttpClient()
+        with transaction.atomic():
+            response = getattr(http, rule.method)(self.url(name), rule.data)
+            transaction.set_rollback(True)
+        return response
+
+    def url(self, name: str) -> str:
+        return reverse(name, kwargs=RULES[name].kwargs(self.objects))
+
+
+def _session(user) -> str:
+    http = HttpClient()
+    log_in_fully(http, user)
+    return http.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@pytest.fixture(scope="module")
+def matrix(django_db_setup, django_db_blocker) -> Iterator[Matrix]:
+    """Built once for the module; each test runs in a savepoint inside it."""
+    with built_once(django_db_blocker):
+        with django_db_blocker.unblock():
+            process, other_process = ProcessFactory(), ProcessFactory()
+            users = make_users(process)
+            coordinator = users[Role.COORDINATOR]
+            case = CaseFactory(process=process, coordinator=coordinator)
+            objects = _objects(case, users, process, coordinator)
+            # A coordinator of another process (and data controller), with work of their own.
+            outsider = UserFactory(role=Role.COORDINATOR, processes=[other_process])
+            CaseFactory(process=other_process, coordinator=outsider)
+            # Another referrer at the same organisation as the referral's.
+            other_referrer = UserFactory(
+                role=Role.REFERRER, organisation=objects["referral"].organisation
+            )
+            people = users | {"outsider": outsider, "other_referrer": other_referrer}
+            sessions = {who: _session(user) for who, user in people.items()}
+        yield Matrix(process, other_process, objects, sessions)
+
+
+pytestmark = pytest.mark.django_db
+
+
 @pytest.mark.parametrize("name", sorted(RULES))
-def test_anonymous_is_sent_to_log_in(name, role_clients, objects):
-    rule = RULES[name]
-    url = reverse(name, kwargs=rule.kwargs(objects))
-    response = getattr(role_clients["anonymous"], rule.method)(url, rule.data)
-    if rule.public:
-        assert response.status_code == 200
+def test_anonymous_is_sent_to_log_in(name, matrix):
+    response = matrix.request(None, name)
+    if RULES[name].public:
+        assert response.status_code == 200, name
     else:
-        assert response.status_code == 302
-        assert "/login/" in response["Location"]
+        assert response.status_code == 302, name
+        assert "/login/" in response["Location"], name
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("role", ALL_ROLES)
 @pytest.mark.parametrize("name", sorted(RULES))
-def test_role_gets_what_spec_allows(name, role, role_clients, objects):
-    rule = RULES[name]
-    url = reverse(name, kwargs=rule.kwargs(objects))
-    response = getattr(role_clients[role], rule.method)(url, rule.data)
-    assert response.status_code == rule.expected[role], f"{role} on {name}"
+def test_each_role_gets_what_spec_allows(name, matrix):
+    """Every role on this URL; a failure lists each role that got something else."""
+    expected = RULES[name].expected
+    wrong = []
+    for role in ALL_ROLES:
+        status = matrix.request(role, name).status_code
+        if status != expected[role]:
+            wrong.append(f"{role} on {name} ({matrix.url(name)}): {status}, not {expected[role]}")
+    assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r.other_process))
-def test_coordinator_of_another_process_gets_404(name, client, objects, other_process):
-    rule = RULES[name]
-    outsider = UserFactory(role=Role.COORDINATOR, processes=[other_process])
-    CaseFactory(process=other_process, coordinator=outsider)  # has work of their own
-    client.force_login(outsider)
-    url = reverse(name, kwargs=rule.kwargs(objects))
-    response = getattr(client, rule.method)(url, rule.data)
-    assert response.status_code == rule.other_process
+def test_coordinator_of_another_process_gets_404(name, matrix):
+    response = matrix.request("outsider", name)
+    assert response.status_code == RULES[name].other_process, name
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(
     "name",
     sorted(
         n for n, r in RULES.items() if r.method == "get" and r.expected[Role.COORDINATOR] == 200
     ),
 )
-def test_coordinator_of_another_controller_learns_nothing_of_this_ones_people(
-    name, client, objects, process, other_process
-):
+def test_coordinator_of_another_controller_learns_nothing_of_this_ones_people(name, matrix):
     """Every page a coordinator may open, as the coordinator of another organisation's process."""
-    assert other_process.owner_id != process.owner_id  # another data controller
-    outsider = UserFactory(role=Role.COORDINATOR, processes=[other_process])
-    CaseFactory(process=other_process, coordinator=outsider)
-    client.force_login(outsider)
-    rule = RULES[name]
-    response = client.get(reverse(name, kwargs=rule.kwargs(objects)))
-    assert response.status_code in (200, rule.other_process or 200)
+    assert matrix.other_process.owner_id != matrix.process.owner_id  # another data controller
+    response = matrix.request("outsider", name)
+    assert response.status_code in (200, RULES[name].other_process or 200)
+    objects = matrix.objects
     people = [objects["case"].client, objects["referral"], objects["decided"]]
     if response.status_code == 200 and response["Content-Type"].startswith("text/"):
         body = response.content.decode()
@@ -329,21 +375,15 @@ def test_coordinator_of_another_controller_learns_nothing_of_this_ones_people(
             assert person.personnummer not in body
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(n for n, r in RULES.items() if r.other_referrer))
-def test_another_referrer_gets_404(name, client, objects):
-    rule = RULES[name]
-    other = UserFactory(role=Role.REFERRER, organisation=objects["referral"].organisation)
-    client.force_login(other)
-    url = reverse(name, kwargs=rule.kwargs(objects))
-    response = getattr(client, rule.method)(url, rule.data)
-    assert response.status_code == rule.other_referrer
+def test_another_referrer_gets_404(name, matrix):
+    response = matrix.request("other_referrer", name)
+    assert response.status_code == RULES[name].other_referrer, name
 
 
-@pytest.mark.django_db
-def test_inactive_user_is_refused(client, coordinator, case):
-    coordinator.is_active = False
-    coordinator.save()
-    client.force_login(coordinator)
-    response = client.get(reverse("klientstod:case-detail", args=[case.pk]))
+def test_inactive_user_is_refused(matrix):
+    case = matrix.objects["case"]
+    User.objects.filter(pk=case.coordinator_id).update(is_active=False)
+    url = reverse("klientstod:case-detail", args=[case.pk])
+    response = session_client(matrix.sessions[Role.COORDINATOR]).get(url)
     assert response.status_code in (302, 403)

@@ -184,7 +184,8 @@ def test_a_read_costs_one_query(coordinator_client, case):
     with CaptureQueriesContext(connection) as queries:
         coordinator_client.get(case.get_absolute_url())
     inserts = [q["sql"] for q in queries if "auditlog_logentry" in q["sql"]]
-    assert len(inserts) == 1 and inserts[0].upper().startswith("INSERT")
+    assert len(inserts) == 1
+    assert inserts[0].upper().startswith("INSERT")
 
 
 @pytest.mark.django_db
@@ -593,7 +594,8 @@ def test_changes_to_a_user_role_processes_and_rights_are_audited(admin_client_, 
         ("delete", (process.name,)),
         ("add", ("Andra processen",)),
     }
-    assert "password" not in fields and "last_login" not in fields
+    assert "password" not in fields
+    assert "last_login" not in fields
     page = admin_client_.get(reverse("klientstod:audit-log"), {"action": "change"}).content
     body = page.decode()
     for shown in (
@@ -640,7 +642,8 @@ def test_the_admin_sees_who_has_read_a_client_and_only_ids(
     page = admin_client_.get(response["Location"])
     rows = page.context["rows"]
     reads = [row for row in rows if row.entry.content_type.model == "client"]
-    assert reads and {row.entry.object_pk for row in reads} == {str(case.client.pk)}
+    assert reads
+    assert {row.entry.object_pk for row in reads} == {str(case.client.pk)}
     body = page.content.decode()
     assert "Ärendesidan · Ärende" in body
     assert f"Klient {case.client.pk}" in body
@@ -811,6 +814,7 @@ def test_gallring_leaves_the_clients_entries_without_anything_that_names_them(
     assert cleaned.object_repr == f"client:{client.pk}"
     assert cleaned.changes == {"last_name": [None, None], "phone": [None, None]}
     assert cleaned.additional_data == {"page": "client page"}
-    assert cleaned.serialized_data is None and cleaned.changes_text == ""
+    assert cleaned.serialized_data is None
+    assert cleaned.changes_text == ""
     erased = LogEntry.objects.get(additional_data__event="erased")
     assert (erased.object_pk, erased.action) == (str(client.pk), LogEntry.Action.UPDATE)

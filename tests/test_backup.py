@@ -41,7 +41,8 @@ def test_a_backup_restored_into_a_scratch_database_serves_a_case(tmp_path):
     )
     assert dumped.returncode == 0, dumped.stderr
     dump = Path(dumped.stdout.strip())
-    assert dump.is_file() and oct(dump.stat().st_mode)[-3:] == "600"
+    assert dump.is_file()
+    assert oct(dump.stat().st_mode)[-3:] == "600"
 
     scratch = f"klientstod_restore_{uuid.uuid4().hex[:8]}"
     with connection.cursor() as cursor:

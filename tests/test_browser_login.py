@@ -89,7 +89,8 @@ def test_first_login_with_an_enrolment_code_and_a_new_password(width, live_serve
     page.get_by_role("heading", name="Min dag").wait_for()
     axe.check(page, f"{width}-min-dag")
     user = User.objects.get(pk=newcomer.pk)
-    assert user.check_password(NEW_PASSWORD) and not user.must_change_password
+    assert user.check_password(NEW_PASSWORD)
+    assert not user.must_change_password
     assert TOTPDevice.objects.get(user=user).confirmed
 
     # Later, from the user menu, whenever the user wants.

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from klientstod import ages
-from klientstod.models import Case
+from klientstod.models import Case, Client
 
 from .factories import CaseFactory, ClientFactory, MeetingFactory, make_personnummer
 
@@ -91,8 +91,22 @@ def test_filters_by_age_band(coordinator_client, process):
 @pytest.mark.django_db
 def test_age_band_edges():
     today = datetime.date(2026, 6, 15)
-    q = ages.birth_date_q("20-29", on=today)
-    assert q  # the bands are counted on the day given
+    # Born on the edges of 20-29 on the day given: 20 today, 19 until tomorrow,
+    # 29 until tomorrow, 30 today.
+    edges = {
+        datetime.date(2006, 6, 15): "20-29",
+        datetime.date(2006, 6, 16): "other",
+        datetime.date(1996, 6, 16): "20-29",
+        datetime.date(1996, 6, 15): "30-54",
+    }
+    clients = {
+        birth: ClientFactory(personnummer=make_personnummer(n, birth))
+        for n, birth in enumerate(edges, start=1)
+    }
+    for band in ("20-29", "30-54", "other"):
+        matched = Client.objects.filter(ages.birth_date_q(band, on=today))
+        expected = {clients[birth].pk for birth, b in edges.items() if b == band}
+        assert set(matched.values_list("pk", flat=True)) == expected, band
     assert ages.band_of(ages.age_on(datetime.date(2006, 6, 15), today)) == "20-29"
     assert ages.band_of(ages.age_on(datetime.date(2006, 6, 16), today)) == "other"
     assert ages.band_of(ages.age_on(datetime.date(1996, 6, 16), today)) == "20-29"

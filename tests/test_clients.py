@@ -236,7 +236,8 @@ def test_two_people_editing_a_case_do_not_overwrite_each_other(coordinator_clien
     stale = coordinator_client.post(
         url, {"start_date": case.start_date.isoformat(), "version": version}
     )
-    assert stale.status_code == 200 and stale.context["form"].non_field_errors()
+    assert stale.status_code == 200
+    assert stale.context["form"].non_field_errors()
     case.refresh_from_db()
     assert case.start_date.isoformat() == new_start
 

@@ -325,9 +325,11 @@ def test_two_referrals_of_one_person_to_one_process_end_in_one_case_and_a_clear_
     results = _at_once(*(_actualising(r.pk, coordinator) for r in referrals))
     cases = [r for r in results if isinstance(r, Case)]
     refusals = [r for r in results if isinstance(r, ValidationError)]
-    assert len(cases) == 1 and len(refusals) == 1, results
+    assert len(cases) == 1, results
+    assert len(refusals) == 1, results
     assert "aktivt ärende" in " ".join(refusals[0].messages)
-    assert Client.objects.count() == 1 and Case.objects.count() == 1
+    assert Client.objects.count() == 1
+    assert Case.objects.count() == 1
     statuses = sorted(Referral.objects.values_list("status", flat=True))
     assert statuses == sorted([ReferralStatus.ACTUALISED, ReferralStatus.RECEIVED])
 
@@ -383,7 +385,8 @@ def test_the_migration_splits_a_client_shared_by_two_controllers():
     assert set(records) == {o.pk for o in owners}
     for owner, case in zip(owners, cases, strict=True):
         record = records[owner.pk]
-        assert record.first_name == "Delad" and record.personnummer_index == "same-person"
+        assert record.first_name == "Delad"
+        assert record.personnummer_index == "same-person"
         assert new.get_model("klientstod", "Case").objects.get(pk=case.pk).client_id == record.pk
     Consents = new.get_model("klientstod", "Consent")
     assert Consents.objects.get(kind="follow_up").client_id == records[owners[1].pk].pk

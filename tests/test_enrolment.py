@@ -60,8 +60,10 @@ def test_the_admin_device_pages_show_no_key_and_no_qr_code(admin_client_, coordi
         response = admin_client_.get(url, follow=True)
         body = response.content.decode()
         assert not any(secret in body for secret in secrets), url
-        assert "otpauth://" not in body and "image/svg" not in response["Content-Type"], url
-        assert 'href="qrcode' not in body and "/config/" not in body, url
+        assert "otpauth://" not in body, url
+        assert "image/svg" not in response["Content-Type"], url
+        assert 'href="qrcode' not in body, url
+        assert "/config/" not in body, url
     # Neither the key page nor the QR image exists, and no device is added with a known key.
     for name in ("admin:otp_totp_totpdevice_config", "admin:otp_totp_totpdevice_qrcode"):
         with pytest.raises(NoReverseMatch):
@@ -84,7 +86,8 @@ def test_without_a_valid_enrolment_code_the_setup_never_shows_a_key(users):
     referrer = users[Role.REFERRER]
     http = password_only(referrer)
     body = http.get(SETUP).content.decode()
-    assert "Aktiveringskod" in body and not shows_a_key(body)
+    assert "Aktiveringskod" in body
+    assert not shows_a_key(body)
     for typed in ("ABCD-EFGH-JKMN", "", "kort", "000000"):
         response = http.post(SETUP, {"code": typed})
         assert response.status_code == 200
@@ -192,7 +195,8 @@ def test_only_a_hash_of_the_code_is_kept(users):
     enrolment_code = services.enrolment_code_issue(user=coordinator, by=users[Role.ADMIN])
     stored = EnrolmentCode.objects.get()
     assert enrolment_code.replace("-", "") not in stored.code_hash
-    assert stored.matches(enrolment_code) and not stored.matches("ABCD-EFGH-JKMN")
+    assert stored.matches(enrolment_code)
+    assert not stored.matches("ABCD-EFGH-JKMN")
 
 
 # The administrator issues, reissues and resets ------------------------------------------
@@ -214,17 +218,20 @@ def test_the_administrator_issues_a_code_that_is_shown_once(admin_client_, users
     change = admin_client_.get(reverse("admin:klientstod_user_change", args=[coordinator.pk]))
     assert enrolment_page(coordinator) in change.content.decode()
     page = admin_client_.get(enrolment_page(coordinator))
-    assert page.status_code == 200 and not CODE.search(page.content.decode())
+    assert page.status_code == 200
+    assert not CODE.search(page.content.decode())
     response = admin_client_.post(enrolment_page(coordinator), {"action": "issue"})
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     shown = CODE.search(response.content.decode())
     assert shown is not None
     issued = EnrolmentCode.objects.get(user=coordinator)
-    assert issued.issued_by == users[Role.ADMIN] and issued.matches(shown.group())
+    assert issued.issued_by == users[Role.ADMIN]
+    assert issued.matches(shown.group())
     # Never again: the page tells that a code is out, not what it is.
     again = admin_client_.get(enrolment_page(coordinator)).content.decode()
-    assert not CODE.search(again) and "har inte använts" in again
+    assert not CODE.search(again)
+    assert "har inte använts" in again
     # The user enrols with it.
     http = password_only(coordinator)
     assert enrol_with(http, shown.group()).status_code == 302
@@ -274,7 +281,8 @@ def test_only_the_administrator_reaches_the_enrolment_page(role, role_clients, u
     target = users[Role.STEERING]
     for method in ("get", "post"):
         response = getattr(role_clients[role], method)(enrolment_page(target), {"action": "issue"})
-        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
     assert not EnrolmentCode.objects.exists()
 
 
@@ -297,4 +305,5 @@ def test_the_user_list_shows_who_has_an_app(admin_client_, users):
     verified_device(users[Role.COORDINATOR])
     page = admin_client_.get(reverse("admin:klientstod_user_changelist"))
     by_user = {user.username: user.authenticator for user in page.context["cl"].result_list}
-    assert by_user[Role.COORDINATOR] and not by_user[Role.STEERING]
+    assert by_user[Role.COORDINATOR]
+    assert not by_user[Role.STEERING]

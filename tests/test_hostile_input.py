@@ -80,7 +80,8 @@ def workbook_cells(content: bytes) -> list:
 def test_the_report_exports_hold_no_formula(formula_process, evaluator_client):
     url = reverse("reporting:report-export", args=[formula_process.pk, "xlsx"])
     cells = workbook_cells(evaluator_client.get(url).content)
-    assert cells[0].value.startswith("'" + FORMULA) and cells[0].data_type == "s"
+    assert cells[0].value.startswith("'" + FORMULA)
+    assert cells[0].data_type == "s"
     assert not [cell for cell in cells if cell.data_type == "f"]
     assert -100 in [cell.value for cell in cells if cell.data_type == "n"]
     url = reverse("reporting:report-export", args=[formula_process.pk, "csv"])
@@ -198,7 +199,8 @@ def test_the_fetcher_refuses_anything_but_a_static_file(url):
 
 def test_the_fetcher_finds_the_static_files():
     found = pdf.static_file_url("file:///static/css/klientstod.css")
-    assert found is not None and found.name == "klientstod.css"
+    assert found is not None
+    assert found.name == "klientstod.css"
 
 
 # No server error ------------------------------------------------------------------------------
@@ -321,7 +323,8 @@ def test_an_old_questionnaire_version_cannot_be_changed(
     assert "Bara den aktuella versionen kan ändras" in html
     assert "Ändrad gammal version" in html  # what was typed is still in the form
     old.refresh_from_db()
-    assert old.title == "Version ett" and not old.is_current
+    assert old.title == "Version ett"
+    assert not old.is_current
     assert Questionnaire.objects.get(kind="klientstod", is_current=True) == current
     assert Questionnaire.objects.filter(kind="klientstod").count() == 2
 

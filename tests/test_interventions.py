@@ -176,8 +176,10 @@ def test_changing_an_answered_questionnaire_makes_a_new_version(case, coordinato
         questionnaire=form, items=[("Hur mår du?", "scale"), ("Vad hjälper dig?", "text")]
     )
     old_version = Questionnaire.objects.get(pk=old.questionnaire_id)
-    assert new.pk != old_version.pk and new.version == old_version.version + 1
-    assert new.is_current and not old_version.is_current
+    assert new.pk != old_version.pk
+    assert new.version == old_version.version + 1
+    assert new.is_current
+    assert not old_version.is_current
     assert old_version.items.first().text == "Hur mår du i dag?"
     assert old.answers.get().item.questionnaire == old_version
     assert [i.text for i in new.items.all()] == ["Hur mår du?", "Vad hjälper dig?"]
@@ -273,7 +275,8 @@ def test_coordinator_enters_answers_and_sees_the_trend(coordinator_client, case)
     assert SelfAssessment.objects.filter(case=case).count() == 3
     page = coordinator_client.get(reverse("klientstod:client-detail", args=[case.client_id]))
     body = page.content.decode()
-    assert "<svg" in body and 'role="img"' in body
+    assert "<svg" in body
+    assert 'role="img"' in body
     assert body.count("<tr><td>") >= 3  # the table behind the chart
 
 

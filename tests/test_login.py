@@ -41,16 +41,20 @@ def test_the_coordinator_sets_up_two_factor_at_the_first_login(client, coordinat
     assert response.redirect_chain[-1][0].startswith(reverse("two-factor-setup"))
     body = response.content.decode()
     # First the enrolment code: no key, no QR code, no device yet.
-    assert "Ställ in tvåstegsinloggning" in body and "Aktiveringskod" in body
-    assert "<svg" not in body and not TOTPDevice.objects.filter(user=coordinator).exists()
+    assert "Ställ in tvåstegsinloggning" in body
+    assert "Aktiveringskod" in body
+    assert "<svg" not in body
+    assert not TOTPDevice.objects.filter(user=coordinator).exists()
     # Nothing else opens before the second factor.
     closed = client.get(reverse("klientstod:case-list"))
-    assert closed.status_code == 302 and closed["Location"].startswith(reverse("two-factor"))
+    assert closed.status_code == 302
+    assert closed["Location"].startswith(reverse("two-factor"))
     setup = reverse("two-factor-setup") + "?next=/"
     response = client.post(setup, {"code": enrolment_code.lower().replace("-", " ")})
     assert response.status_code == 302
     body = client.get(setup).content.decode()
-    assert "<svg" in body and "Steg 2 av 2" in body
+    assert "<svg" in body
+    assert "Steg 2 av 2" in body
     device = TOTPDevice.objects.get(user=coordinator)
     assert base64.b32encode(device.bin_key).decode() in body
     wrong = client.post(setup, {"token": "000000" if code(device) != "000000" else "111111"})
@@ -58,7 +62,8 @@ def test_the_coordinator_sets_up_two_factor_at_the_first_login(client, coordinat
     device.refresh_from_db()
     device.throttle_reset()  # a wrong code makes the next try wait a second
     response = client.post(setup, {"token": code(device), "next": "/"})
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302
+    assert response["Location"] == "/"
     device.refresh_from_db()
     assert device.confirmed
     assert "Min dag" in client.get("/").content.decode()
@@ -73,7 +78,8 @@ def test_with_an_app_set_up_the_code_is_asked_after_the_password(client, coordin
     client.post(reverse("login"), {"username": coordinator.username, "password": PASSWORD})
     assert client.get("/")["Location"].startswith(reverse("two-factor"))
     response = client.post(reverse("two-factor"), {"token": code(device), "next": "/cases/"})
-    assert response.status_code == 302 and response["Location"] == "/cases/"
+    assert response.status_code == 302
+    assert response["Location"] == "/cases/"
     assert client.get("/cases/").status_code == 200
 
 
@@ -123,7 +129,8 @@ def test_a_superuser_without_a_role_is_asked_for_the_second_factor(client):
     get_user_model().objects.create_superuser("drift", "drift@example.se", PASSWORD)
     client.post(reverse("login"), {"username": "drift", "password": PASSWORD})
     response = client.get("/admin/")
-    assert response.status_code == 302 and response["Location"].startswith(reverse("two-factor"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two-factor"))
 
 
 def failed_login(username: str, address: str) -> int:
@@ -147,7 +154,8 @@ def test_repeated_failures_lock_the_username_from_that_address(client, coordinat
     )
     assert response.status_code == 429
     body = response.content.decode()
-    assert "För många misslyckade försök" in body and "om 15 minuter" in body
+    assert "För många misslyckade försök" in body
+    assert "om 15 minuter" in body
     # Another address is not locked out by someone else's attempts.
     assert login_status(coordinator.username, "10.0.0.9") == 302
 
@@ -199,7 +207,8 @@ def test_the_lockout_page_says_how_long_it_lasts(settings, coordinator):
     response = Client(REMOTE_ADDR="10.0.6.1").post(
         reverse("login"), {"username": coordinator.username, "password": PASSWORD}
     )
-    assert response.status_code == 429 and "om 40 minuter" in response.content.decode()
+    assert response.status_code == 429
+    assert "om 40 minuter" in response.content.decode()
 
 
 # The audit log -------------------------------------------------------------------------------
@@ -345,7 +354,8 @@ def test_a_session_ends_after_thirty_idle_minutes(coordinator_client):
     assert coordinator_client.get("/").status_code == 200
     age_session(coordinator_client, idle=31 * 60)
     response = coordinator_client.get("/cases/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
     assert coordinator_client.get("/").status_code == 302
 
 
@@ -353,7 +363,8 @@ def test_a_session_ends_after_thirty_idle_minutes(coordinator_client):
 def test_a_session_ends_after_twelve_hours_even_when_used(coordinator_client):
     age_session(coordinator_client, started=12 * 60 * 60 + 10)
     response = coordinator_client.get("/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 @pytest.mark.django_db

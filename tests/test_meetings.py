@@ -115,7 +115,8 @@ def test_rebooking_needs_the_new_time_and_books_it(coordinator_client, case):
     new = meeting.rebooked_to
     assert meeting.status == "rebooked"
     assert (new.starts_at, new.status, new.kind) == (local(8, 13), "booked", meeting.kind)
-    assert new.interpreter_needed and not new.interpreter_booked
+    assert new.interpreter_needed
+    assert not new.interpreter_booked
 
 
 @pytest.mark.django_db
@@ -140,7 +141,8 @@ def test_service_refuses_a_rebooking_without_time(case, coordinator):
         services.meeting_record_outcome(meeting=meeting, status="rebooked", by=coordinator)
     assert "new_starts_at" in error.value.error_dict
     meeting.refresh_from_db()
-    assert meeting.is_booked and not Meeting.objects.exclude(pk=meeting.pk).exists()
+    assert meeting.is_booked
+    assert not Meeting.objects.exclude(pk=meeting.pk).exists()
 
 
 @pytest.mark.django_db

@@ -18,7 +18,8 @@ NEW_PASSWORD = "ett-eget-långt-lösenord-2026"
 def test_each_role_changes_their_own_password(role, role_clients, users):
     http = role_clients[role]
     page = http.get(reverse("password_change"))
-    assert page.status_code == 200 and "Byt lösenord" in page.content.decode()
+    assert page.status_code == 200
+    assert "Byt lösenord" in page.content.decode()
     # The menu of every page links to it.
     assert (
         reverse("password_change") in http.get(reverse("klientstod:accessibility")).content.decode()
@@ -59,7 +60,8 @@ def test_a_password_the_administrator_set_must_be_changed_first(users, case):
     http.post(reverse("login"), {"username": coordinator.username, "password": PASSWORD})
     # The second factor first: the password alone does not let anyone replace it.
     response = http.get(reverse("password_change"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("two-factor"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two-factor"))
     http.post(reverse("two-factor"), {"token": code(device)})
     for path in ("/", reverse("klientstod:case-detail", args=[case.pk]), "/admin/"):
         response = http.get(path)
@@ -139,4 +141,5 @@ def test_the_user_s_own_change_in_the_admin_menu_is_not_a_way_round(users):
     http = Client()
     http.force_login(admin)
     response = http.get(reverse("admin:password_change"))
-    assert response.status_code == 302 and response["Location"] == reverse("password_change")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password_change")

@@ -84,13 +84,13 @@ def token_of_form(html: str, field: str) -> str:
 
 def form_errors(response: Any) -> list[Any]:
     """The errors of the forms on a page that came back, to say why a sending failed."""
-    found = []
-    for context in response.context or []:
-        for value in context.flatten().values():
-            for form in value.values() if isinstance(value, dict) else [value]:
-                if getattr(form, "errors", None):
-                    found.append(form.errors)
-    return found
+    return [
+        form.errors
+        for context in response.context or []
+        for value in context.flatten().values()
+        for form in (value.values() if isinstance(value, dict) else [value])
+        if getattr(form, "errors", None)
+    ]
 
 
 # Every form that makes a record, posted twice ------------------------------------------
@@ -610,7 +610,9 @@ def test_sendings_older_than_a_day_are_purged(coordinator_client, coordinator, c
     url = reverse("klientstod:meeting-create", args=[case.pk])
     coordinator_client.post(url, meeting_data(submission_token="new"))
     remaining = set(FormSubmission.objects.values_list("pk", flat=True))
-    assert old.pk not in remaining and recent.pk in remaining and len(remaining) == 2
+    assert old.pk not in remaining
+    assert recent.pk in remaining
+    assert len(remaining) == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -656,11 +658,12 @@ def test_two_sendings_at_the_same_moment_make_one_record(case, coordinator, monk
 
 
 def test_every_post_form_in_the_templates_carries_the_token():
-    missing = []
-    for path in sorted(TEMPLATES.rglob("*.html")):
-        for form in re.findall(r"<form\b.*?</form>", path.read_text(), re.S | re.I):
-            if POST_FORM.match(form) and "{% submission_token %}" not in form:
-                missing.append(f"{path.relative_to(TEMPLATES)}: {form[:80]}")
+    missing = [
+        f"{path.relative_to(TEMPLATES)}: {form[:80]}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for form in re.findall(r"<form\b.*?</form>", path.read_text(), re.S | re.I)
+        if POST_FORM.match(form) and "{% submission_token %}" not in form
+    ]
     assert not missing, "POST forms without {% submission_token %}:\n" + "\n".join(missing)
 
 
