@@ -140,7 +140,8 @@ class CaseFactory(factory.django.DjangoModelFactory):
         # A client made for this case (``client=ClientFactory(...)``) joins the register of
         # the organisation running the process, as registration would have put them.
         client, process = kwargs["client"], kwargs["process"]
-        assert isinstance(client, Client) and isinstance(process, Process)
+        assert isinstance(client, Client)
+        assert isinstance(process, Process)
         if client.controller_id != process.owner_id and not client.cases.exists():
             client.controller = process.owner
             client.save(update_fields=["controller"])

@@ -120,7 +120,8 @@ def test_every_benchmarked_page_answers_on_generated_data(admin) -> None:
 
     assert set(results) == set(requests)
     for key, result in results.items():
-        assert result.median_ms > 0 and result.first_ms > 0, key
+        assert result.median_ms > 0, key
+        assert result.first_ms > 0, key
     assert results["trivial"].queries < results["caseload"].queries
 
 
@@ -205,7 +206,8 @@ def test_month_labels_on_a_bar_chart_are_labels_not_dates() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         svg = bar_chart([("2025-01", 3), ("2025-02", 5)], title="Inflöde")
-    assert "2025-01" in svg and "2025-02" in svg
+    assert "2025-01" in svg
+    assert "2025-02" in svg
 
 
 @pytest.mark.parametrize(

@@ -97,7 +97,8 @@ def signed_in_user(http) -> int | None:
 
 
 def message_after(http, response) -> str:
-    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
     return http.get(reverse("login")).content.decode()
 
 
@@ -128,7 +129,8 @@ def test_the_authorization_request_carries_pkce_state_and_nonce(client, provider
     assert query["client_id"] == [provider.client_id]
     assert query["code_challenge_method"] == ["S256"]
     assert len(query["code_challenge"][0]) >= 43
-    assert query["state"][0] and query["nonce"][0]
+    assert query["state"][0]
+    assert query["nonce"][0]
     assert query["redirect_uri"] == [f"{SERVER}accounts/sso/bastad/callback/"]
     assert "code_verifier" not in start["Location"]
 
@@ -142,7 +144,8 @@ def test_first_sign_in_links_by_verified_email_then_by_subject(
     response = sign_in(
         client, oidc_provider, provider, sub="entra-oid-1", email="Anna.Andersson@bastad.se"
     )
-    assert response.status_code == 302 and response["Location"] == reverse("klientstod:home")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("klientstod:home")
     assert signed_in_user(client) == worker.pk
     link = ProviderIdentity.objects.get(provider=provider)
     assert (link.user, link.subject) == (worker, "entra-oid-1")
@@ -156,7 +159,8 @@ def test_first_sign_in_links_by_verified_email_then_by_subject(
     sign_in(client, oidc_provider, provider, sub="entra-oid-1", email="ny@bastad.se")
     assert signed_in_user(client) == worker.pk
     assert ProviderIdentity.objects.count() == 1
-    assert len(sso_events(events.LOGIN)) == 2 and len(sso_events(events.LINKED)) == 1
+    assert len(sso_events(events.LOGIN)) == 2
+    assert len(sso_events(events.LINKED)) == 1
 
 
 def test_the_upn_matches_the_user_name(client, oidc_provider, provider, worker):
@@ -219,7 +223,8 @@ def test_a_user_deactivated_during_a_session_is_logged_out(client, oidc_provider
     assert client.get(reverse("klientstod:home")).status_code == 200
     User.objects.filter(pk=worker.pk).update(is_active=False)
     response = client.get(reverse("klientstod:home"))
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
 
 
 def test_no_account_and_no_role_is_made_without_the_group_mapping(
@@ -270,7 +275,8 @@ def test_the_group_mapping_gives_role_and_processes_when_turned_on(
     other = HttpClient()
     sign_in(other, oidc_provider, provider, sub="oid-9", email=worker.email, groups="g-samordnare")
     worker.refresh_from_db()
-    assert worker.role == Role.COORDINATOR and list(worker.processes.all()) == [process]
+    assert worker.role == Role.COORDINATOR
+    assert list(worker.processes.all()) == [process]
     third = HttpClient()
     response = sign_in(third, oidc_provider, provider, sub="oid-8", groups="g-annan")
     assert "inte med i någon av de grupper" in message_after(third, response)
@@ -389,7 +395,8 @@ def test_without_mfa_at_the_provider_the_app_asks_for_its_code(
     device = verified_device(coordinator_at_kommun)
     sign_in(client, oidc_provider, provider, sub="oid-14", email="sam@bastad.se", amr="pwd")
     home = client.get(reverse("klientstod:home"))
-    assert home.status_code == 302 and home["Location"].startswith(reverse("two-factor"))
+    assert home.status_code == 302
+    assert home["Location"].startswith(reverse("two-factor"))
     from .browser import fresh_code
 
     client.post(reverse("two-factor"), {"token": fresh_code(device)})
@@ -410,7 +417,8 @@ def test_the_session_follows_the_idle_limit(client, oidc_provider, provider, wor
     session["ks_seen"] = int(time.time()) - settings.SESSION_IDLE_SECONDS - 5
     session.save()
     response = client.get(reverse("klientstod:home"))
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
     assert signed_in_user(client) is None
 
 
@@ -484,7 +492,8 @@ def test_a_local_login_logs_out_locally(client, worker):
     client.post(reverse("login"), {"username": worker.username, "password": PASSWORD})
     assert signed_in_user(client) == worker.pk
     response = client.post(reverse("logout"))
-    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
     assert not sso_events(events.LOGOUT)
 
 
@@ -596,7 +605,8 @@ def test_the_administrator_sets_a_provider_up_in_the_administration(admin_client
     assert provider.role_list == [Role.COORDINATOR, Role.REFERRER]
     change = admin_client_.get(reverse("admin:sso_identityprovider_change", args=[provider.pk]))
     assert change.context["adminform"].form["roles"].value() == [Role.COORDINATOR, Role.REFERRER]
-    assert not provider.required and not provider.group_mapping  # off unless chosen
+    assert not provider.required
+    assert not provider.group_mapping
     for name in ("sso_identityprovider_changelist", "sso_provideridentity_changelist"):
         assert admin_client_.get(reverse(f"admin:{name}")).status_code == 200
 
@@ -637,7 +647,8 @@ def test_who_changed_a_provider_or_removed_a_link_is_in_the_audit_log(
     assert provider.client_secret() == "en-ny-hemlighet-99"
 
     changed = [e for e in changes_of(provider) if e.pk > before]
-    assert changed and {(e.actor, e.remote_addr) for e in changed} == {(admin, "10.3.3.3")}
+    assert changed
+    assert {(e.actor, e.remote_addr) for e in changed} == {(admin, "10.3.3.3")}
     fields = {name: value for e in changed for name, value in e.changes.items()}
     assert fields["required"] == ["False", "True"]
     assert fields["client_id"] == fields["client_secret_encrypted"] == [None, None]
@@ -656,8 +667,10 @@ def test_who_changed_a_provider_or_removed_a_link_is_in_the_audit_log(
         for e in LogEntry.objects.all()
     )
     for secret in ("en-ny-hemlighet-99", old_secret, provider.client_secret_encrypted):
-        assert secret not in text and secret not in body
-    assert "oid-31" not in text and "oid-31" not in body
+        assert secret not in text
+        assert secret not in body
+    assert "oid-31" not in text
+    assert "oid-31" not in body
     assert f"Identitetsleverantör {provider.pk} (Båstads kommun)" in body
     changed_secret = (
         'Klienthemlighet, lagras krypterad</strong>: <span class="text-body-secondary">ändrat'
@@ -696,7 +709,8 @@ def test_logout_stays_here_when_the_provider_offers_no_usable_logout(
     sign_in(client, oidc_provider, provider, sub="oid-22", email=worker.email)
     settings.KLIENTSTOD_OIDC_ALLOW_HTTP = False  # the provider's plain-http endpoint is refused
     response = client.post(reverse("logout"))
-    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
     assert signed_in_user(client) is None
     assert not sso_events(events.LOGOUT)
 

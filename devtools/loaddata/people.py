@@ -237,18 +237,18 @@ class PeopleBuilder(BaseBuilder):
         rng = self.rng
         rows = []
         for case in cases:
-            for partner in rng.sample(organisations, k=rng.choice((1, 1, 2))):
-                rows.append(
-                    Consent(
-                        client=case.client,
-                        kind=Consent.Kind.INFORMATION_SHARING,
-                        organisation=partner,
-                        given_on=case.start_date,
-                        withdrawn_on=self.day_between(case.start_date, self.today)
-                        if rng.random() < 0.05
-                        else None,
-                    )
+            rows.extend(
+                Consent(
+                    client=case.client,
+                    kind=Consent.Kind.INFORMATION_SHARING,
+                    organisation=partner,
+                    given_on=case.start_date,
+                    withdrawn_on=self.day_between(case.start_date, self.today)
+                    if rng.random() < 0.05
+                    else None,
                 )
+                for partner in rng.sample(organisations, k=rng.choice((1, 1, 2)))
+            )
             if rng.random() < 0.8:
                 rows.append(
                     Consent(

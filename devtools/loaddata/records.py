@@ -60,18 +60,18 @@ class RecordsBuilder(BaseBuilder):
         while month <= self.today:
             last = (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
             invoiced = last + datetime.timedelta(days=20)
-            for category in CostCategory.values:
-                costs.append(
-                    Cost(
-                        process=process,
-                        period_start=month,
-                        period_end=last,
-                        category=category,
-                        amount=Decimal(rng.randrange(5_000, 60_000, 100)),
-                        financing=Financing.FORBUND if rng.random() < 0.8 else Financing.OWN,
-                        invoiced_on=invoiced if invoiced <= self.today else None,
-                    )
+            costs.extend(
+                Cost(
+                    process=process,
+                    period_start=month,
+                    period_end=last,
+                    category=category,
+                    amount=Decimal(rng.randrange(5_000, 60_000, 100)),
+                    financing=Financing.FORBUND if rng.random() < 0.8 else Financing.OWN,
+                    invoiced_on=invoiced if invoiced <= self.today else None,
                 )
+                for category in CostCategory.values
+            )
             month = last + datetime.timedelta(days=1)
         Cost.objects.bulk_create(costs, batch_size=BATCH)
         ReportingDeadline.objects.bulk_create(

@@ -160,12 +160,12 @@ class Command(BaseCommand):
             f"{'queries sel/PDF':>16}"
         )
         lines = ["", header, "-" * len(header)]
-        for run in runs:
-            lines.append(
-                f"{run.label:<18} {run.cases:>8} {run.meetings:>9} "
-                f"{run.selectors.median_ms:>13.1f} {run.pdf.median_ms:>9.1f} "
-                f"{f'{run.selectors.queries} / {run.pdf.queries}':>16}"
-            )
+        lines.extend(
+            f"{run.label:<18} {run.cases:>8} {run.meetings:>9} "
+            f"{run.selectors.median_ms:>13.1f} {run.pdf.median_ms:>9.1f} "
+            f"{f'{run.selectors.queries} / {run.pdf.queries}':>16}"
+            for run in runs
+        )
 
         def ratio(a: float, b: float) -> str:
             return f"{a / b:.2f}" if b else "-"
