@@ -235,7 +235,7 @@ class PeopleBuilder(BaseBuilder):
     def consents(self, cases: list[Case], organisations: list[Organisation]) -> None:
         """Sharing with one or two partners, SUS registration, and follow-up at closure."""
         rng = self.rng
-        rows = []
+        rows: list[Consent] = []
         for case in cases:
             rows.extend(
                 Consent(

@@ -55,7 +55,7 @@ class RecordsBuilder(BaseBuilder):
             for year in years
             for category in CostCategory.values
         )
-        costs = []
+        costs: list[Cost] = []
         month = self.first_day.replace(day=1)
         while month <= self.today:
             last = (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
