@@ -293,7 +293,7 @@ def test_the_first_code_at_the_setup_completes_the_login_in_the_audit_log(client
 def test_a_refused_login_names_an_account_only_by_its_id_and_only_when_there_is_one(
     coordinator, users
 ):
-    from .test_audit import stored
+    from .audit_helpers import stored
 
     inactive = users["steering"]
     inactive.is_active = False

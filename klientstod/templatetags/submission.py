@@ -1,7 +1,7 @@
 """``{% submission_token %}``: the one-time token of a POST form (``klientstod.submissions``).
 
 Registered as a built-in in the settings, like ``{% csrf_token %}`` beside which it
-stands in every POST form; tests/test_submit_once.py fails for a form without it.
+stands in every POST form; tests/test_submit_once_forms.py fails for a form without it.
 """
 
 from django import template
