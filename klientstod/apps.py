@@ -33,6 +33,7 @@ class KlientstodConfig(AppConfig):
                 MeetingStatus.BOOKED: "text-bg-primary",
                 MeetingStatus.HELD: "text-bg-success",
                 MeetingStatus.CANCELLED_BY_CLIENT: "text-bg-warning",
+                MeetingStatus.CANCELLED_BY_US: "text-bg-secondary",
                 MeetingStatus.REBOOKED: "text-bg-info",
                 MeetingStatus.NO_SHOW: "text-bg-danger",
                 MeetingStatus.INTERPRETER_MISSING: "text-bg-warning",

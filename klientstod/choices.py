@@ -65,15 +65,42 @@ class MeetingStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")
     HELD = "held", _("Held")
     CANCELLED_BY_CLIENT = "cancelled_by_client", _("Cancelled by the client")
+    CANCELLED_BY_US = "cancelled_by_us", _("Cancelled by us")
     REBOOKED = "rebooked", _("Rebooked")
     NO_SHOW = "no_show", _("No-show")
     INTERPRETER_MISSING = "interpreter_missing", _("Cancelled: interpreter missing")
     THIRD_PARTY_MISSING = "third_party_missing", _("Cancelled: third party missing")
 
 
+class MeetingCancelReason(models.TextChoices):
+    """Why the process itself cancelled a meeting (``MeetingStatus.CANCELLED_BY_US``)."""
+
+    COORDINATOR_ILL = "coordinator_ill", _("Coordinator ill")
+    CLASH = "clash", _("A clash")
+    CASE_CLOSED = "case_closed", _("The case was closed")
+    OTHER = "other", _("Other reason")
+
+
+#: The reasons a coordinator chooses when cancelling; ``CASE_CLOSED`` is set by the closing.
+CHOSEN_CANCEL_REASONS = (
+    MeetingCancelReason.COORDINATOR_ILL,
+    MeetingCancelReason.CLASH,
+    MeetingCancelReason.OTHER,
+)
+
+#: Outcomes that may be recorded before the meeting's time: a cancellation by either side
+#: and a rebooking. Every other outcome (held, no-show, interpreter or third party missing)
+#: says what happened at the meeting, so it is recorded once the meeting has started.
+ADVANCE_OUTCOMES = (
+    MeetingStatus.CANCELLED_BY_CLIENT,
+    MeetingStatus.CANCELLED_BY_US,
+    MeetingStatus.REBOOKED,
+)
+
 #: The statuses that mean a planned meeting did not take place (SPEC §4.4).
 NOT_HELD_STATUSES = (
     MeetingStatus.CANCELLED_BY_CLIENT,
+    MeetingStatus.CANCELLED_BY_US,
     MeetingStatus.REBOOKED,
     MeetingStatus.NO_SHOW,
     MeetingStatus.INTERPRETER_MISSING,

@@ -17,6 +17,7 @@ from . import personnummer, services
 from .audit import record_read
 from .layout import Fieldset, form_helper
 from .models import (
+    CHOSEN_CANCEL_REASONS,
     Case,
     Client,
     ClosureOutcome,
@@ -24,6 +25,7 @@ from .models import (
     Gender,
     IncomeSource,
     Meeting,
+    MeetingCancelReason,
     MeetingStatus,
     Process,
     Role,
@@ -301,10 +303,22 @@ class CaseCloseForm(forms.Form):
         required=False,
         help_text=_("The follow-up shows up on Min dag when it is due."),
     )
+    cancel_booked = forms.BooleanField(
+        label=_("Cancel the booked meetings: cancelled by us, because the case was closed"),
+        required=False,
+        help_text=_(
+            "A meeting that has started by the closing day is not cancelled: record its "
+            "outcome first."
+        ),
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, booked: list[Meeting] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("closed_on", timezone.localdate())
         super().__init__(*args, **kwargs)
+        #: The case's booked meetings, which closing may cancel (listed beside the box).
+        self.booked = booked or []
+        if not self.booked:
+            del self.fields["cancel_booked"]
         self.helper = form_helper(hidden_fields=True)
 
 
@@ -384,6 +398,16 @@ class MeetingOutcomeForm(forms.Form):
         choices=[c for c in MeetingStatus.choices if c[0] != MeetingStatus.BOOKED],
         widget=forms.RadioSelect,
     )
+    cancel_reason = forms.ChoiceField(
+        label=_("Why we cancel"),
+        choices=[(r.value, r.label) for r in CHOSEN_CANCEL_REASONS],
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Only when we cancel the meeting ourselves. For another reason, write it in the "
+            "journal note."
+        ),
+    )
     journal_note = forms.CharField(
         label=_("Journal note"),
         required=False,
@@ -400,6 +424,16 @@ class MeetingOutcomeForm(forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.meeting = meeting
+        # Before its time a meeting can only be cancelled or rebooked: the other outcomes
+        # are not offered, and one sent anyway is refused with the reason.
+        allowed = meeting.outcome_choices()
+        status_field = cast(forms.ChoiceField, self.fields["status"])
+        status_field.choices = [c for c in MeetingStatus.choices if c[0] in allowed]
+        if not meeting.has_started():
+            status_field.error_messages["invalid_choice"] = services.not_started_message(meeting)
+            status_field.help_text = _(
+                "The meeting has not started yet: it can be cancelled or rebooked."
+            )
         self.helper = form_helper(hidden_fields=True)
 
     def clean(self) -> dict[str, Any]:
@@ -408,8 +442,17 @@ class MeetingOutcomeForm(forms.Form):
         status = cleaned.get("status")
         if not self.meeting.is_booked:
             raise ValidationError(_("An outcome can only be recorded for a booked meeting."))
-        if status == MeetingStatus.HELD and not (cleaned.get("journal_note") or "").strip():
+        note = (cleaned.get("journal_note") or "").strip()
+        if status == MeetingStatus.HELD and not note:
             self.add_error("journal_note", _("Write a journal note for a held meeting."))
+        reason = cleaned.get("cancel_reason") or ""
+        if status == MeetingStatus.CANCELLED_BY_US:
+            if not reason and "cancel_reason" not in self.errors:
+                self.add_error("cancel_reason", _("Give the reason we cancel the meeting."))
+            elif reason == MeetingCancelReason.OTHER and not note:
+                self.add_error("journal_note", _("Write what the other reason is."))
+        elif reason:
+            self.add_error("cancel_reason", _("A reason is given only for a meeting we cancel."))
         new = cleaned.get("new_starts_at")
         if status == MeetingStatus.REBOOKED:
             if new is None and "new_starts_at" not in self.errors:

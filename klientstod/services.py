@@ -21,6 +21,7 @@ from .models import (
     Consent,
     EnrolmentCode,
     Meeting,
+    MeetingCancelReason,
     MeetingStatus,
     Organisation,
     Process,
@@ -123,11 +124,16 @@ def meeting_record_outcome(
     status: str,
     journal_note: str = "",
     new_starts_at: datetime.datetime | None = None,
+    cancel_reason: str = "",
     by: User,
     at: datetime.datetime | None = None,
 ) -> Meeting | None:
     """Record what became of a booked meeting, at ``at`` (now unless given).
 
+    What happened at a meeting (held, no-show, interpreter or third party missing) is
+    recorded once its time has come; a cancellation by either side and a rebooking may be
+    recorded before. A meeting we cancel ourselves says why (``cancel_reason``); "other"
+    is explained in the note. A rebooking keeps the interpreter and whether one is booked.
     Returns the new meeting when the outcome is a rebooking, otherwise None.
     """
     if status == MeetingStatus.BOOKED or status not in MeetingStatus.values:
@@ -136,6 +142,9 @@ def meeting_record_outcome(
         raise ValidationError({"new_starts_at": _("A rebooking needs the new time.")})
     if status == MeetingStatus.HELD and not journal_note.strip():
         raise ValidationError({"journal_note": _("Write a journal note for a held meeting.")})
+    _check_cancel_reason(status, cancel_reason, journal_note)
+    now = timezone.now()
+    moment = min(at, now) if at is not None else now
     with transaction.atomic():
         # Lock the row: two people recording the same meeting at once must not
         # both succeed.
@@ -145,9 +154,12 @@ def meeting_record_outcome(
                 _("An outcome can only be recorded for a booked meeting; this one is %(status)s.")
                 % {"status": locked.get_status_display().lower()}
             )
+        if status not in locked.outcome_choices(moment):
+            raise ValidationError({"status": not_started_message(locked)})
         locked.status = status
+        locked.cancel_reason = cancel_reason if status == MeetingStatus.CANCELLED_BY_US else ""
         locked.journal_note = journal_note.strip()
-        locked.outcome_recorded_at = at or timezone.now()
+        locked.outcome_recorded_at = at or now
         locked.save()
         meeting.refresh_from_db()
         if status != MeetingStatus.REBOOKED:
@@ -160,10 +172,30 @@ def meeting_record_outcome(
             duration_minutes=locked.duration_minutes,
             location=locked.location,
             interpreter_needed=locked.interpreter_needed,
-            interpreter_booked=False,
+            interpreter_booked=locked.interpreter_booked,
             rebooked_from=locked,
             created_by=by,
         )
+
+
+def not_started_message(meeting: Meeting) -> str:
+    return _(
+        "The meeting has not started yet (%(time)s): until then only a cancellation or a "
+        "rebooking can be recorded."
+    ) % {"time": f"{timezone.localtime(meeting.starts_at):%Y-%m-%d %H:%M}"}
+
+
+def _check_cancel_reason(status: str, reason: str, note: str) -> None:
+    if status != MeetingStatus.CANCELLED_BY_US:
+        if reason:
+            raise ValidationError(
+                {"cancel_reason": _("A reason is given only for a meeting we cancel.")}
+            )
+        return
+    if reason not in MeetingCancelReason.values:
+        raise ValidationError({"cancel_reason": _("Give the reason we cancel the meeting.")})
+    if reason == MeetingCancelReason.OTHER and not note.strip():
+        raise ValidationError({"journal_note": _("Write what the other reason is.")})
 
 
 def case_close(
@@ -173,9 +205,16 @@ def case_close(
     outcome: str,
     income_source_end: str,
     followup_consent: bool,
+    cancel_booked: bool = False,
     by: User,
 ) -> Case:
-    """Close an active case with its outcome; with consent, a follow-up is due six months on."""
+    """Close an active case with its outcome; with consent, a follow-up is due six months on.
+
+    Meetings still booked stop the closing, unless ``cancel_booked``: then those that have
+    not started, or start after the closing day, are cancelled by us ("the case was
+    closed") in the same transaction. A meeting that has started by the closing day has
+    its outcome recorded first: it may have been held.
+    """
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.status != CaseStatus.ACTIVE:
@@ -184,7 +223,25 @@ def case_close(
             raise ValidationError({"closed_on": _("The case cannot be closed before it started.")})
         if closed_on > timezone.localdate():
             raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
-        booked = locked.meetings.filter(status=MeetingStatus.BOOKED).count()
+        booked_meetings = list(
+            locked.meetings.select_for_update().filter(status=MeetingStatus.BOOKED)
+        )
+        if cancel_booked:
+            now = timezone.now()
+            for meeting in booked_meetings:
+                if cancellable_at_closing(meeting, closed_on):
+                    meeting.status = MeetingStatus.CANCELLED_BY_US
+                    meeting.cancel_reason = MeetingCancelReason.CASE_CLOSED
+                    meeting.outcome_recorded_at = now
+                    meeting.save(
+                        update_fields=[
+                            "status",
+                            "cancel_reason",
+                            "outcome_recorded_at",
+                            "updated_at",
+                        ]
+                    )
+        booked = sum(1 for m in booked_meetings if m.is_booked)
         if booked:
             raise ValidationError(
                 ngettext(
@@ -209,6 +266,11 @@ def case_close(
             )
         case.refresh_from_db()
         return locked
+
+
+def cancellable_at_closing(meeting: Meeting, closed_on: datetime.date) -> bool:
+    """Whether closing on ``closed_on`` may cancel the booked meeting (see ``case_close``)."""
+    return not meeting.has_started() or timezone.localtime(meeting.starts_at).date() > closed_on
 
 
 def has_followup_consent(case: Case, on: datetime.date | None = None) -> bool:

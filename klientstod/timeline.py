@@ -95,6 +95,8 @@ def meeting_events(case: Case) -> Iterable[TimelineEvent]:
                 _("New time: %(time)s")
                 % {"time": f"{timezone.localtime(rebooked_to.starts_at):%Y-%m-%d %H:%M}"}
             )
+        if meeting.cancel_reason:
+            details.append(str(meeting.get_cancel_reason_display()))
         if meeting.rebooked_from_id:
             details.append(_("Rebooked from an earlier time"))
         yield TimelineEvent(

@@ -284,7 +284,8 @@ def case_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not case.is_active:
         messages.error(request, _("The case is already closed."))
         return redirect(case)
-    form = CaseCloseForm(request.POST or None)
+    booked = list(case.meetings.booked().order_by("starts_at"))
+    form = CaseCloseForm(request.POST or None, booked=booked)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_close(
@@ -293,6 +294,7 @@ def case_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 outcome=form.cleaned_data["outcome"],
                 income_source_end=form.cleaned_data["income_source_end"],
                 followup_consent=form.cleaned_data["followup_consent"],
+                cancel_booked=form.cleaned_data.get("cancel_booked", False),
                 by=request.user,
             )
         except ValidationError as error:
@@ -302,7 +304,11 @@ def case_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 request, _("The case was closed. Enter the client's final self-assessment.")
             )
             return redirect(case)
-    return render(request, "klientstod/case_close_form.html", {"form": form, "case": case})
+    return render(
+        request,
+        "klientstod/case_close_form.html",
+        {"form": form, "case": case, "booked": booked},
+    )
 
 
 @role_required(*COORDINATOR)
@@ -477,6 +483,7 @@ def meeting_outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 journal_note=form.cleaned_data["journal_note"],
                 new_starts_at=form.cleaned_data["new_starts_at"],
+                cancel_reason=form.cleaned_data["cancel_reason"],
                 by=request.user,
             )
         except ValidationError as error:

@@ -138,6 +138,8 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
             lambda x: x.meetings.not_held_per_week,
             people=False,
         ),
+        _row(r, _("Cancelled by us"), lambda x: x.meetings.cancelled_by_us, people=False),
+        *_breakdown(r, lambda x: x.meetings.cancelled_by_us_by_reason, people=False),
     ]
     bibliotherapy = Section(5, _("Bibliotherapy"))
     bibliotherapy.rows = [

@@ -63,6 +63,93 @@ def test_a_case_cannot_be_closed_twice_or_with_meetings_booked(
         )
 
 
+def at_local(days: int, hour: int = 10) -> datetime.datetime:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return datetime.datetime.combine(
+        day, datetime.time(hour), tzinfo=timezone.get_current_timezone()
+    )
+
+
+@pytest.mark.django_db
+def test_closing_offers_to_cancel_the_booked_meetings_as_cancelled_by_us(coordinator_client, case):
+    first = MeetingFactory(case=case, starts_at=at_local(2))
+    second = MeetingFactory(case=case, starts_at=at_local(9, 13))
+    held = MeetingFactory(case=case, starts_at=at_local(-3), status="held")
+    page = coordinator_client.get(reverse("klientstod:case-close", args=[case.pk]))
+    assert "cancel_booked" in page.context["form"].fields
+    body = page.content.decode()
+    for meeting in (first, second):
+        assert f"{timezone.localtime(meeting.starts_at):%Y-%m-%d %H:%M}" in body
+
+    response = close(coordinator_client, case, cancel_booked="on")
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed"
+    for meeting in (first, second):
+        meeting.refresh_from_db()
+        assert (meeting.status, meeting.cancel_reason) == ("cancelled_by_us", "case_closed")
+        assert meeting.outcome_recorded_at is not None
+    held.refresh_from_db()
+    assert held.status == "held"
+    # Not a cancellation by the client: the key figure does not grow.
+    assert not case.meetings.filter(status="cancelled_by_client").exists()
+
+
+@pytest.mark.django_db
+def test_a_case_without_booked_meetings_is_not_offered_the_cancelling(coordinator_client, case):
+    MeetingFactory(case=case, starts_at=at_local(-3), status="held")
+    page = coordinator_client.get(reverse("klientstod:case-close", args=[case.pk]))
+    assert "cancel_booked" not in page.context["form"].fields
+
+
+@pytest.mark.django_db
+def test_a_meeting_due_by_the_closing_day_is_not_cancelled_and_nothing_is_saved(
+    coordinator_client, case, coordinator
+):
+    """Yesterday's meeting still booked may have been held: its outcome comes first, and
+    the coming meeting stays booked too (one transaction)."""
+    coming = MeetingFactory(case=case, starts_at=at_local(3))
+    due = MeetingFactory(case=case, starts_at=at_local(-1))
+    response = close(coordinator_client, case, cancel_booked="on")
+    assert response.status_code == 200
+    assert "bokat" in response.content.decode()
+    case.refresh_from_db()
+    coming.refresh_from_db()
+    due.refresh_from_db()
+    assert case.is_active
+    assert (coming.status, due.status) == ("booked", "booked")
+    with pytest.raises(ValidationError):
+        services.case_close(
+            case=case,
+            closed_on=timezone.localdate(),
+            outcome="moved",
+            income_source_end="none",
+            followup_consent=False,
+            cancel_booked=True,
+            by=coordinator,
+        )
+    coming.refresh_from_db()
+    assert coming.is_booked
+
+
+@pytest.mark.django_db
+def test_a_late_closing_cancels_the_meetings_after_its_day(case, coordinator):
+    """Closed as of three days ago: yesterday's meeting, after the closing day, is cancelled
+    although its time has passed."""
+    after = MeetingFactory(case=case, starts_at=at_local(-1))
+    services.case_close(
+        case=case,
+        closed_on=timezone.localdate() - datetime.timedelta(days=3),
+        outcome="moved",
+        income_source_end="none",
+        followup_consent=False,
+        cancel_booked=True,
+        by=coordinator,
+    )
+    after.refresh_from_db()
+    assert (after.status, after.cancel_reason) == ("cancelled_by_us", "case_closed")
+
+
 @pytest.mark.django_db
 def test_closing_keeps_what_was_typed_when_the_date_is_wrong(coordinator_client, case):
     before_start = (case.start_date - datetime.timedelta(days=1)).isoformat()

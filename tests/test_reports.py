@@ -598,3 +598,49 @@ def test_pdf_and_dashboard_queries_do_not_grow_with_cases(steering_client, proce
     few = [count(url) for url in urls]
     add(45)
     assert [count(url) for url in urls] == few
+
+
+@pytest.mark.django_db
+def test_our_own_cancellations_are_counted_apart(evaluator_client, process, scenario):
+    """The scenario's key figure stays 5 (0.3 a week) with two meetings we cancelled in the
+    period: they are planned meetings, shown in their own rows by reason."""
+    a = scenario["a"]
+    MeetingFactory(
+        case=a, starts_at=at(D(2026, 6, 2), 10), status="cancelled_by_us", cancel_reason="clash"
+    )
+    MeetingFactory(
+        case=a,
+        starts_at=at(D(2026, 8, 31), 14),
+        status="cancelled_by_us",
+        cancel_reason="coordinator_ill",
+    )
+    # Outside the period: not counted.
+    MeetingFactory(
+        case=a, starts_at=at(D(2026, 9, 1), 9), status="cancelled_by_us", cancel_reason="other"
+    )
+    m = selectors.tertial_report(process, PERIOD, {28, 29, 30}).meetings
+    assert (m.booked, m.held, m.not_held, m.cancelled_by_us) == (8, 1, 5, 2)
+    assert [n for _label, n in m.by_cause] == [0, 1, 3, 1, 0]
+    assert m.not_held_per_week == Decimal("0.3")
+    assert m.per_week[-1] == (D(2026, 8, 31), 0, 1)
+    assert dict(m.cancelled_by_us_by_reason) == {
+        "Samordnaren sjuk": 1,
+        "Krock med annat": 1,
+        "Ärendet avslutades": 0,
+        "Annat skäl": 0,
+    }
+    url = report_url("reporting:report-pdf", process, holiday_weeks="28,29,30")
+    pdf = pdf_text(evaluator_client.get(url))
+    page = evaluator_client.get(
+        report_url("reporting:report", process, holiday_weeks="28,29,30")
+    ).content.decode()
+    for line in (
+        "Avbokade eller ombokade 5",
+        "Avbokade eller ombokade per vecka 0,3",
+        "Inställt av oss 2",
+        "Samordnaren sjuk 1",
+        "Krock med annat 1",
+    ):
+        assert line in pdf, line
+    assert "Inställt av oss" in page
+    assert "räknas för sig" in page

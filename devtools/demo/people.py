@@ -160,13 +160,15 @@ INCOME_AT_END: dict[str, str] = {
 }
 #: Meeting times: between 09:00 and 15:00 with room for a 90-minute meeting.
 SLOTS = [datetime.time(9, 0), datetime.time(10, 30), datetime.time(13, 0), datetime.time(14, 30)]
-#: What became of the past meetings, in turn: Held, Cancelled, Rebooked, No-show, Interpreter
-#: missing (held when no interpreter is needed), Third party missing. Each client starts at
+#: What became of the past meetings, in turn: Held, Cancelled by the client, cancelled by Us
+#: (the coordinator ill), Rebooked, No-show, Interpreter missing (held when no interpreter is
+#: needed), Third party missing. Each client starts at
 #: another place in the cycle.
-OUTCOMES = "HHHHCHHHRHHHNHHHHIHHHTHHHHCHHRHHHHNHHHIHH"
+OUTCOMES = "HHHHCHHHRHHHNHHHHIHHHTHHHHUHHRHHHHNHHHIHH"
 OUTCOME_OF = {
     "H": MeetingStatus.HELD,
     "C": MeetingStatus.CANCELLED_BY_CLIENT,
+    "U": MeetingStatus.CANCELLED_BY_US,
     "R": MeetingStatus.REBOOKED,
     "N": MeetingStatus.NO_SHOW,
     "I": MeetingStatus.INTERPRETER_MISSING,

@@ -54,6 +54,7 @@ from klientstod.models import (
     Client,
     IncomeSource,
     Meeting,
+    MeetingCancelReason,
     MeetingKind,
     MeetingStatus,
     Organisation,
@@ -354,6 +355,9 @@ class Story:
             status=status,
             journal_note=note or NOT_HELD_NOTES[status],
             new_starts_at=new_at,
+            cancel_reason=MeetingCancelReason.COORDINATOR_ILL
+            if status == MeetingStatus.CANCELLED_BY_US
+            else "",
             by=self.coordinator,
             at=min(recorded, self.now),
         )

@@ -57,6 +57,7 @@ FIA_NOTES = [
 ]
 NOT_HELD_NOTES: dict[str, str] = {
     MeetingStatus.CANCELLED_BY_CLIENT: "Klienten lämnade återbud per telefon.",
+    MeetingStatus.CANCELLED_BY_US: "Samordnaren sjuk; klienten meddelad per telefon.",
     MeetingStatus.REBOOKED: "Ombokat på klientens begäran.",
     MeetingStatus.NO_SHOW: "Klienten kom inte. Ringer upp för en ny tid.",
     MeetingStatus.INTERPRETER_MISSING: "Tolken kom inte; samtalet ställdes in.",

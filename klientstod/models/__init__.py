@@ -6,6 +6,8 @@ imports them. The choices live in ``klientstod.choices`` and the roles in
 """
 
 from ..choices import (
+    ADVANCE_OUTCOMES,
+    CHOSEN_CANCEL_REASONS,
     GOAL_OUTCOMES,
     NOT_HELD_STATUSES,
     CaseStatus,
@@ -13,6 +15,7 @@ from ..choices import (
     EducationLevel,
     Gender,
     IncomeSource,
+    MeetingCancelReason,
     MeetingKind,
     MeetingStatus,
 )
@@ -23,6 +26,8 @@ from .people import Client, PersonnummerRecord
 from .users import EnrolmentCode, FormSubmission, User, _enrolment_code_expiry
 
 __all__ = [
+    "ADVANCE_OUTCOMES",
+    "CHOSEN_CANCEL_REASONS",
     "FOLLOWUP_MONTHS",
     "GOAL_OUTCOMES",
     "NOT_HELD_STATUSES",
@@ -37,6 +42,7 @@ __all__ = [
     "Gender",
     "IncomeSource",
     "Meeting",
+    "MeetingCancelReason",
     "MeetingKind",
     "MeetingStatus",
     "Organisation",

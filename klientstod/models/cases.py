@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import dates
-from ..choices import CaseStatus, ClosureOutcome, IncomeSource, MeetingKind, MeetingStatus
+from ..choices import (
+    ADVANCE_OUTCOMES,
+    CaseStatus,
+    ClosureOutcome,
+    IncomeSource,
+    MeetingCancelReason,
+    MeetingKind,
+    MeetingStatus,
+)
 from ..querysets import CaseQuerySet, ConsentQuerySet, MeetingQuerySet
 from ..roles import Role
 from .organisations import Organisation, Process
@@ -154,6 +162,13 @@ class Meeting(models.Model):
     status = models.CharField(
         _("status"), max_length=30, choices=MeetingStatus.choices, default=MeetingStatus.BOOKED
     )
+    cancel_reason = models.CharField(
+        _("reason for our cancellation"),
+        max_length=20,
+        choices=MeetingCancelReason.choices,
+        blank=True,
+        help_text=_("Only for a meeting we cancelled ourselves."),
+    )
     journal_note = models.TextField(_("journal note"), blank=True)
     rebooked_from = models.OneToOneField(
         "self",
@@ -192,6 +207,14 @@ class Meeting(models.Model):
                 name="meeting_booked_idx",
             ),
         ]
+        constraints = [
+            # A meeting we cancelled says why, and only such a meeting has a reason.
+            models.CheckConstraint(
+                condition=(Q(status="cancelled_by_us") & ~Q(cancel_reason=""))
+                | (~Q(status="cancelled_by_us") & Q(cancel_reason="")),
+                name="meeting_cancel_reason_iff_cancelled_by_us",
+            ),
+        ]
 
     def __str__(self) -> str:
         local = timezone.localtime(self.starts_at)
@@ -200,6 +223,22 @@ class Meeting(models.Model):
     @property
     def is_booked(self) -> bool:
         return self.status == MeetingStatus.BOOKED
+
+    def has_started(self, at: datetime.datetime | None = None) -> bool:
+        """Whether the meeting's time has come (by ``at``, now unless given)."""
+        return self.starts_at <= (at or timezone.now())
+
+    def outcome_choices(self, at: datetime.datetime | None = None) -> list[str]:
+        """The outcomes that may be recorded now: all once it has started, before that only
+        a cancellation or a rebooking."""
+        if self.has_started(at):
+            return [s for s in MeetingStatus.values if s != MeetingStatus.BOOKED]
+        return [str(s) for s in ADVANCE_OUTCOMES]
+
+    @property
+    def awaits_outcome(self) -> bool:
+        """Booked and started: what happened is to be recorded."""
+        return self.is_booked and self.has_started()
 
     @property
     def ends_at(self) -> datetime.datetime:

@@ -43,6 +43,7 @@ from .report import DEFINITIONS, Report, tertial_report
 from .work import (
     BIBLIOTHERAPY_DEFINITION,
     CANCELLATION_STATUSES,
+    CANCELLED_BY_US_DEFINITION,
     MEETINGS_DEFINITION,
     BibliotherapyFigures,
     MeetingFigures,
@@ -55,6 +56,7 @@ __all__ = [
     "BIBLIOTHERAPY_DEFINITION",
     "BUDGET_DEFINITION",
     "CANCELLATION_STATUSES",
+    "CANCELLED_BY_US_DEFINITION",
     "DEFINITIONS",
     "FIA_DEFINITION",
     "INTERVENTIONS_DEFINITION",

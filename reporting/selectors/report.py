@@ -36,6 +36,7 @@ from .plan import (
 )
 from .work import (
     BIBLIOTHERAPY_DEFINITION,
+    CANCELLED_BY_US_DEFINITION,
     MEETINGS_DEFINITION,
     BibliotherapyFigures,
     MeetingFigures,
@@ -50,6 +51,7 @@ DEFINITIONS = [
     (_("FIA"), FIA_DEFINITION),
     (_("Current interventions"), INTERVENTIONS_DEFINITION),
     (_("Meetings"), MEETINGS_DEFINITION),
+    (_("Cancelled by us"), CANCELLED_BY_US_DEFINITION),
     (_("Bibliotherapy"), BIBLIOTHERAPY_DEFINITION),
     (_("Milestones"), MILESTONES_DEFINITION),
     (_("Budget"), BUDGET_DEFINITION),

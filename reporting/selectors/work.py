@@ -27,6 +27,7 @@ from interventions.models import (
 from klientstod.dates import local_time
 from klientstod.models import (
     Meeting,
+    MeetingCancelReason,
     MeetingStatus,
     Process,
 )
@@ -42,6 +43,15 @@ MEETINGS_DEFINITION = _(
     "weekday in the period, less the holiday weeks left out)."
 )
 
+CANCELLED_BY_US_DEFINITION = _(
+    "Meetings whose time fell in the period that the process cancelled itself (coordinator "
+    "ill, a clash, the case closed, another reason), by reason. They are counted apart: not "
+    "among the cancelled or rebooked nor in the cancellations per week, which count what "
+    "became of meetings on the client's side."
+)
+
+#: The meetings that did not take place on the client's side: the key figure "cancelled or
+#: rebooked". The process's own cancellations (``CANCELLED_BY_US``) are counted apart.
 CANCELLATION_STATUSES = [
     MeetingStatus.CANCELLED_BY_CLIENT,
     MeetingStatus.REBOOKED,
@@ -57,6 +67,8 @@ class MeetingFigures:
     held: int = 0
     not_held: int = 0
     by_cause: list[tuple[Any, int]] = field(default_factory=list)
+    cancelled_by_us: int = 0
+    cancelled_by_us_by_reason: list[tuple[Any, int]] = field(default_factory=list)
     working_weeks: int = 0
     excluded_weeks: list[int] = field(default_factory=list)
     per_week: list[tuple[datetime.date, int, int]] = field(default_factory=list)
@@ -90,7 +102,17 @@ def meeting_figures(
         starts_at__gte=local_time(period.start),
         starts_at__lt=local_time(period.end + datetime.timedelta(days=1)),
     )
-    counts = dict(meetings.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    # One query for both: the count of each status, and of each reason we cancelled for.
+    counts: dict[str, int] = {}
+    reasons: dict[str, int] = {}
+    for status, reason, n in (
+        meetings.values_list("status", "cancel_reason")
+        .annotate(n=Count("pk"))
+        .values_list("status", "cancel_reason", "n")
+    ):
+        counts[status] = counts.get(status, 0) + n
+        if status == MeetingStatus.CANCELLED_BY_US:
+            reasons[reason] = reasons.get(reason, 0) + n
     weekly = {
         timezone.localtime(week).date() if isinstance(week, datetime.datetime) else week: (
             held,
@@ -112,6 +134,10 @@ def meeting_figures(
         held=counts.get(MeetingStatus.HELD, 0),
         not_held=sum(counts.get(status, 0) for status in CANCELLATION_STATUSES),
         by_cause=[(status.label, counts.get(status, 0)) for status in CANCELLATION_STATUSES],
+        cancelled_by_us=counts.get(MeetingStatus.CANCELLED_BY_US, 0),
+        cancelled_by_us_by_reason=[
+            (reason.label, reasons.get(reason, 0)) for reason in MeetingCancelReason
+        ],
         working_weeks=len(weeks),
         excluded_weeks=sorted(excluded),
         per_week=[(monday, *weekly.get(monday, (0, 0))) for monday in weeks],
