@@ -8,10 +8,11 @@ from typing import Any, cast
 from crispy_forms.layout import Column, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from klientstod.forms import DateInput
+from klientstod.forms import DateInput, defaults_for_new
 from klientstod.layout import Fieldset, form_helper
 from klientstod.models import Case, Organisation, Process, Unit, User
 
@@ -245,7 +246,7 @@ class OfferForm(forms.ModelForm):
         widgets = {"offered_on": DateInput(), "response": forms.RadioSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("offered_on", timezone.localdate())
+        defaults_for_new(kwargs, offered_on=timezone.localdate())
         super().__init__(*args, **kwargs)
         self.fields["decline_reason"].help_text = _("Only when the client declined.")
         self.helper = form_helper()
@@ -349,7 +350,13 @@ class InformationMeetingForm(forms.ModelForm):
         process_field = cast(forms.ModelChoiceField, self.fields["process"])
         process_field.queryset = processes
         process_field.empty_label = None
-        cases = Case.objects.visible_to(user).active().select_related("client")
+        cases = Case.objects.visible_to(user).active()
+        if self.instance.pk:
+            # Those invited stay on an edit, even when their case has closed since.
+            cases = Case.objects.visible_to(user).filter(
+                Q(pk__in=cases.values("pk")) | Q(pk__in=self.instance.invited.values("pk"))
+            )
+        cases = cases.select_related("client")
         for name in ("invited", "attended"):
             cast(forms.ModelMultipleChoiceField, self.fields[name]).queryset = cases
         self.helper = form_helper(
@@ -394,7 +401,7 @@ class InterventionForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("starts_on", timezone.localdate())
+        defaults_for_new(kwargs, starts_on=timezone.localdate())
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = Unit.objects.select_related(
             "organisation"
@@ -425,7 +432,7 @@ class ContactForm(forms.ModelForm):
         widgets = {"held_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("held_on", timezone.localdate())
+        defaults_for_new(kwargs, held_on=timezone.localdate())
         super().__init__(*args, **kwargs)
         processes = Process.objects.visible_to(user)
         process_field = cast(forms.ModelChoiceField, self.fields["process"])

@@ -48,6 +48,22 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+def defaults_for_new(kwargs: dict[str, Any], **defaults: Any) -> None:
+    """Put ``defaults`` in a form's initial values, but only for a new record.
+
+    A model form's ``initial`` wins over the instance's stored values, so a default such as
+    today's date given on an edit would show today and write it back. On an edit the
+    stored values stand.
+    """
+    instance = kwargs.get("instance")
+    if instance is not None and instance.pk is not None:
+        return
+    initial = kwargs.get("initial")
+    initial = kwargs["initial"] = dict(initial or {})
+    for name, value in defaults.items():
+        initial.setdefault(name, value)
+
+
 def add_form_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's refusal on the form: on its field when it names one, else on top."""
     if hasattr(error, "error_dict"):
@@ -231,12 +247,10 @@ class CaseOpenForm(forms.ModelForm):
         widgets = {"start_date": DateInput()}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {})
         processes = Process.objects.visible_to(user)
-        kwargs["initial"].setdefault("start_date", timezone.localdate())
-        kwargs["initial"].setdefault("coordinator", user.pk)
+        defaults_for_new(kwargs, start_date=timezone.localdate(), coordinator=user.pk)
         if len(processes) == 1:
-            kwargs["initial"].setdefault("process", processes[0].pk)
+            defaults_for_new(kwargs, process=processes[0].pk)
         super().__init__(*args, **kwargs)
         process_field = cast(forms.ModelChoiceField, self.fields["process"])
         process_field.queryset = processes
@@ -431,7 +445,7 @@ class ConsentForm(forms.ModelForm):
         widgets = {"given_on": DateInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("given_on", timezone.localdate())
+        defaults_for_new(kwargs, given_on=timezone.localdate())
         super().__init__(*args, **kwargs)
         self.helper = form_helper(hidden_fields=True)
 
