@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from klientstod.forms import DateInput, defaults_for_new
 from klientstod.layout import Fieldset, form_helper
@@ -30,6 +31,7 @@ from .models import (
     PlanItem,
     Questionnaire,
     QuestionnaireItem,
+    SelfAssessment,
 )
 
 
@@ -189,18 +191,32 @@ class QuestionnaireAdminForm(forms.ModelForm):
 
 
 SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+DECLINED = "declined"  # services.DECLINED, the answer "does not want to answer"
 
 
 class AssessmentForm(forms.Form):
-    """A client's answers, one field per question of the questionnaire version."""
+    """A client's answers, one field per question of the questionnaire version.
+
+    Each scale question is answered 1–5 or marked "does not want to answer"; free text is
+    optional. On an edit (``assessment``) the stored answers are shown and the form keeps
+    the questionnaire version they were given on.
+    """
 
     occasion = forms.ChoiceField(label=_("Occasion"), choices=Occasion.choices)
     answered_on = forms.DateField(label=_("Answered on"), widget=DateInput())
 
     def __init__(
-        self, *args: Any, questionnaire: Questionnaire, occasions: list[str], **kwargs: Any
+        self,
+        *args: Any,
+        questionnaire: Questionnaire,
+        occasions: list[str],
+        assessment: SelfAssessment | None = None,
+        **kwargs: Any,
     ) -> None:
-        kwargs.setdefault("initial", {}).setdefault("answered_on", timezone.localdate())
+        if assessment is not None:
+            kwargs["initial"] = {**self.initial_from(assessment), **(kwargs.get("initial") or {})}
+        else:
+            kwargs.setdefault("initial", {}).setdefault("answered_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
         cast(forms.ChoiceField, self.fields["occasion"]).choices = [
@@ -212,9 +228,14 @@ class AssessmentForm(forms.Form):
             if item.kind == QuestionnaireItem.Kind.SCALE:
                 self.fields[name] = forms.ChoiceField(
                     label=item.text,
-                    choices=SCALE_CHOICES,
+                    choices=[*SCALE_CHOICES, (DECLINED, _("Does not want to answer"))],
                     widget=forms.RadioSelect(attrs={"class": "ks-scale"}),
-                    required=False,
+                    error_messages={
+                        "required": _(
+                            "Choose an answer, or “Does not want to answer” if the client "
+                            "does not want to answer this question."
+                        )
+                    },
                 )
             else:
                 self.fields[name] = forms.CharField(
@@ -229,8 +250,50 @@ class AssessmentForm(forms.Form):
             Fieldset(questionnaire.title, *[name for name, _item in self.item_fields]),
         )
 
+    @staticmethod
+    def initial_from(assessment: SelfAssessment) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "occasion": assessment.occasion,
+            "answered_on": assessment.answered_on,
+        }
+        for answer in assessment.answers.all():
+            if answer.declined:
+                value: str = DECLINED
+            elif answer.score is not None:
+                value = str(answer.score)
+            else:
+                value = answer.text
+            initial[f"item_{answer.item_id}"] = value
+        return initial
+
     def clean_answered_on(self) -> datetime.date:
         return _not_future(self.cleaned_data["answered_on"])
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        unanswered = [
+            name
+            for name, item in self.item_fields
+            if item.kind == QuestionnaireItem.Kind.SCALE and name in self.errors
+        ]
+        if unanswered:
+            self.add_error(
+                None,
+                ngettext(
+                    "%(count)d of %(total)d questions is not answered. Answer it, or mark it "
+                    "“Does not want to answer”.",
+                    "%(count)d of %(total)d questions are not answered. Answer each, or mark "
+                    "it “Does not want to answer”.",
+                    len(unanswered),
+                )
+                % {
+                    "count": len(unanswered),
+                    "total": sum(
+                        item.kind == QuestionnaireItem.Kind.SCALE for _n, item in self.item_fields
+                    ),
+                },
+            )
+        return self.cleaned_data
 
     def answers(self) -> dict[int, str]:
         return {item.pk: self.cleaned_data.get(name, "") for name, item in self.item_fields}
