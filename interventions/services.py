@@ -310,7 +310,7 @@ def _assessment_save(
             raise ValidationError(
                 {
                     "occasion": _(
-                        "The client already has this self-assessment for %(occasion)s, "
+                        "The client already has this self-assessment (%(occasion)s), "
                         "answered on %(day)s. Change that one instead."
                     )
                     % {"occasion": taken.get_occasion_display().lower(), "day": taken.answered_on}

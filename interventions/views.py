@@ -194,7 +194,7 @@ def assessment_create(request: AuthenticatedRequest, case_pk: int) -> HttpRespon
             messages.info(
                 request,
                 _(
-                    "The client already has this self-assessment for %(occasion)s. "
+                    "The client already has this self-assessment (%(occasion)s). "
                     "Here you can change it."
                 )
                 % {"occasion": taken.get_occasion_display().lower()},

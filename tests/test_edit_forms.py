@@ -22,7 +22,7 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from interventions.models import InformationMeeting, PlanItem
+from interventions.models import Answer, InformationMeeting, PlanItem, Questionnaire
 from klientstod.models import Case, Role, User
 
 from .factories import (
@@ -241,12 +241,42 @@ def _fia(process: Any, coordinator: User) -> Opened:
     return Opened({"case_pk": case.pk}, [interview], rows=plan)
 
 
+def _assessment(process: Any, coordinator: User) -> Opened:
+    from interventions import services
+
+    case = _old_case(process, coordinator)
+    form = services.questionnaire_save(
+        questionnaire=Questionnaire(kind="klientstod", title="Självskattning"),
+        items=[("Hur mår du?", "scale"), ("Hur sover du?", "scale"), ("Något mer?", "text")],
+    )
+    feel, sleep, more = form.items.all()
+    assessment = services.assessment_record(
+        case=case,
+        questionnaire=form,
+        occasion="periodic",
+        answered_on=days_ago(75),
+        answers={feel.pk: 2, sleep.pk: services.DECLINED, more.pk: "Trött på morgonen."},
+        by=coordinator,
+    )
+    # The questionnaire has changed since; the answers keep their version.
+    services.questionnaire_save(
+        questionnaire=Questionnaire.objects.get(pk=form.pk), items=[("Ny fråga", "scale")]
+    )
+
+    def answers() -> list[tuple[Any, ...]]:
+        rows = Answer.objects.filter(assessment=assessment).order_by("item_id")
+        return list(rows.values_list("item_id", "score", "text", "declined"))
+
+    return Opened({"pk": assessment.pk}, [assessment], rows=answers)
+
+
 #: Edit form URL → (the role that edits with it, a record to open it on).
 EDIT_FORMS: dict[str, tuple[str, Callable[[Any, User], Opened]]] = {
     "interventions:intervention-update": (Role.COORDINATOR, _intervention),
     "interventions:offer-update": (Role.COORDINATOR, _offer),
     "interventions:information-meeting-update": (Role.COORDINATOR, _information_meeting),
     "interventions:fia-edit": (Role.COORDINATOR, _fia),
+    "interventions:assessment-update": (Role.COORDINATOR, _assessment),
     "klientstod:case-update": (Role.COORDINATOR, _case),
     "klientstod:client-update": (Role.COORDINATOR, _client),
     "klientstod:meeting-update": (Role.COORDINATOR, _meeting),
