@@ -186,10 +186,15 @@ def assessment_create(request: AuthenticatedRequest, case_pk: int) -> HttpRespon
         )
         return _back(request, case)
     occasions = _occasions(kind)
-    initial = {"occasion": request.GET.get("occasion", occasions[0])}
-    if request.method == "GET" and initial["occasion"] in services.ONCE_PER_CASE:
+    asked = request.GET.get("occasion")
+    if asked is None:
+        # The first occasion the client has not answered yet.
+        asked = next(
+            (o for o in occasions if not services.assessment_taken(case, kind, o)), occasions[0]
+        )
+    elif request.method == "GET" and asked in services.ONCE_PER_CASE:
         # One assessment per occasion: asking for a second opens the first to change it.
-        taken = services.assessment_taken(case, kind, initial["occasion"])
+        taken = services.assessment_taken(case, kind, asked)
         if taken is not None:
             messages.info(
                 request,
@@ -200,6 +205,7 @@ def assessment_create(request: AuthenticatedRequest, case_pk: int) -> HttpRespon
                 % {"occasion": taken.get_occasion_display().lower()},
             )
             return redirect("interventions:assessment-update", pk=taken.pk)
+    initial = {"occasion": asked}
     form = AssessmentForm(
         request.POST or None, questionnaire=questionnaire, occasions=occasions, initial=initial
     )

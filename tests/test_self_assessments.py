@@ -133,8 +133,9 @@ def test_asking_for_a_second_at_start_opens_the_first(coordinator_client, old_ca
     url = reverse("interventions:assessment-create", args=[old_case.pk])
     response = coordinator_client.get(url, {"occasion": "start"})
     assert response.url == reverse("interventions:assessment-update", args=[first.pk])
-    # Other occasions are still new ones.
+    # Other occasions are still new ones; a new form starts at the first one not answered.
     assert coordinator_client.get(url, {"occasion": "other"}).status_code == 200
+    assert coordinator_client.get(url).context["form"]["occasion"].value() == "periodic"
 
 
 @pytest.mark.django_db
