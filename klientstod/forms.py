@@ -9,6 +9,7 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -288,8 +289,10 @@ class CaseForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["coordinator"]).queryset = coordinator_choices(
-            [self.instance.process_id]
+        # The case's own coordinator stays a choice, even one who has left since.
+        choices = coordinator_choices([self.instance.process_id]).values("pk")
+        cast(forms.ModelChoiceField, self.fields["coordinator"]).queryset = User.objects.filter(
+            Q(pk__in=choices) | Q(pk=self.instance.coordinator_id)
         )
         self.helper = form_helper(hidden_fields=True)
         self.helper.layout = Layout(

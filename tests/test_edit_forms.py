@@ -35,6 +35,7 @@ from .factories import (
     OrganisationFactory,
     PlanItemFactory,
     UnitFactory,
+    UserFactory,
 )
 
 TODAY = timezone.localdate()
@@ -191,7 +192,9 @@ def _information_meeting(process: Any, coordinator: User) -> Opened:
 
 
 def _case(process: Any, coordinator: User) -> Opened:
-    case = _old_case(process, coordinator)
+    # Coordinated by a colleague who has left since: the case keeps its coordinator.
+    left = UserFactory(role=Role.COORDINATOR, is_active=False, processes=[process])
+    case = _old_case(process, left)
     return Opened({"pk": case.pk}, [case], moving=("version",))
 
 
