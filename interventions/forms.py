@@ -8,10 +8,12 @@ from typing import Any, cast
 from crispy_forms.layout import Column, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from klientstod.forms import DateInput
+from klientstod.forms import DateInput, defaults_for_new
 from klientstod.layout import Fieldset, form_helper
 from klientstod.models import Case, Organisation, Process, Unit, User
 
@@ -29,6 +31,7 @@ from .models import (
     PlanItem,
     Questionnaire,
     QuestionnaireItem,
+    SelfAssessment,
 )
 
 
@@ -188,18 +191,32 @@ class QuestionnaireAdminForm(forms.ModelForm):
 
 
 SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+DECLINED = "declined"  # services.DECLINED, the answer "does not want to answer"
 
 
 class AssessmentForm(forms.Form):
-    """A client's answers, one field per question of the questionnaire version."""
+    """A client's answers, one field per question of the questionnaire version.
+
+    Each scale question is answered 1–5 or marked "does not want to answer"; free text is
+    optional. On an edit (``assessment``) the stored answers are shown and the form keeps
+    the questionnaire version they were given on.
+    """
 
     occasion = forms.ChoiceField(label=_("Occasion"), choices=Occasion.choices)
     answered_on = forms.DateField(label=_("Answered on"), widget=DateInput())
 
     def __init__(
-        self, *args: Any, questionnaire: Questionnaire, occasions: list[str], **kwargs: Any
+        self,
+        *args: Any,
+        questionnaire: Questionnaire,
+        occasions: list[str],
+        assessment: SelfAssessment | None = None,
+        **kwargs: Any,
     ) -> None:
-        kwargs.setdefault("initial", {}).setdefault("answered_on", timezone.localdate())
+        if assessment is not None:
+            kwargs["initial"] = {**self.initial_from(assessment), **(kwargs.get("initial") or {})}
+        else:
+            kwargs.setdefault("initial", {}).setdefault("answered_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.questionnaire = questionnaire
         cast(forms.ChoiceField, self.fields["occasion"]).choices = [
@@ -211,9 +228,14 @@ class AssessmentForm(forms.Form):
             if item.kind == QuestionnaireItem.Kind.SCALE:
                 self.fields[name] = forms.ChoiceField(
                     label=item.text,
-                    choices=SCALE_CHOICES,
+                    choices=[*SCALE_CHOICES, (DECLINED, _("Does not want to answer"))],
                     widget=forms.RadioSelect(attrs={"class": "ks-scale"}),
-                    required=False,
+                    error_messages={
+                        "required": _(
+                            "Choose an answer, or “Does not want to answer” if the client "
+                            "does not want to answer this question."
+                        )
+                    },
                 )
             else:
                 self.fields[name] = forms.CharField(
@@ -228,8 +250,50 @@ class AssessmentForm(forms.Form):
             Fieldset(questionnaire.title, *[name for name, _item in self.item_fields]),
         )
 
+    @staticmethod
+    def initial_from(assessment: SelfAssessment) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "occasion": assessment.occasion,
+            "answered_on": assessment.answered_on,
+        }
+        for answer in assessment.answers.all():
+            if answer.declined:
+                value: str = DECLINED
+            elif answer.score is not None:
+                value = str(answer.score)
+            else:
+                value = answer.text
+            initial[f"item_{answer.item_id}"] = value
+        return initial
+
     def clean_answered_on(self) -> datetime.date:
         return _not_future(self.cleaned_data["answered_on"])
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        unanswered = [
+            name
+            for name, item in self.item_fields
+            if item.kind == QuestionnaireItem.Kind.SCALE and name in self.errors
+        ]
+        if unanswered:
+            self.add_error(
+                None,
+                ngettext(
+                    "%(count)d of %(total)d questions is not answered. Answer it, or mark it "
+                    "“Does not want to answer”.",
+                    "%(count)d of %(total)d questions are not answered. Answer each, or mark "
+                    "it “Does not want to answer”.",
+                    len(unanswered),
+                )
+                % {
+                    "count": len(unanswered),
+                    "total": sum(
+                        item.kind == QuestionnaireItem.Kind.SCALE for _n, item in self.item_fields
+                    ),
+                },
+            )
+        return self.cleaned_data
 
     def answers(self) -> dict[int, str]:
         return {item.pk: self.cleaned_data.get(name, "") for name, item in self.item_fields}
@@ -245,7 +309,7 @@ class OfferForm(forms.ModelForm):
         widgets = {"offered_on": DateInput(), "response": forms.RadioSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("offered_on", timezone.localdate())
+        defaults_for_new(kwargs, offered_on=timezone.localdate())
         super().__init__(*args, **kwargs)
         self.fields["decline_reason"].help_text = _("Only when the client declined.")
         self.helper = form_helper()
@@ -349,7 +413,13 @@ class InformationMeetingForm(forms.ModelForm):
         process_field = cast(forms.ModelChoiceField, self.fields["process"])
         process_field.queryset = processes
         process_field.empty_label = None
-        cases = Case.objects.visible_to(user).active().select_related("client")
+        cases = Case.objects.visible_to(user).active()
+        if self.instance.pk:
+            # Those invited stay on an edit, even when their case has closed since.
+            cases = Case.objects.visible_to(user).filter(
+                Q(pk__in=cases.values("pk")) | Q(pk__in=self.instance.invited.values("pk"))
+            )
+        cases = cases.select_related("client")
         for name in ("invited", "attended"):
             cast(forms.ModelMultipleChoiceField, self.fields[name]).queryset = cases
         self.helper = form_helper(
@@ -394,7 +464,7 @@ class InterventionForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("starts_on", timezone.localdate())
+        defaults_for_new(kwargs, starts_on=timezone.localdate())
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = Unit.objects.select_related(
             "organisation"
@@ -425,7 +495,7 @@ class ContactForm(forms.ModelForm):
         widgets = {"held_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("held_on", timezone.localdate())
+        defaults_for_new(kwargs, held_on=timezone.localdate())
         super().__init__(*args, **kwargs)
         processes = Process.objects.visible_to(user)
         process_field = cast(forms.ModelChoiceField, self.fields["process"])

@@ -287,15 +287,23 @@ class Answer(models.Model):
         _("score"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     text = models.TextField(_("answer"), blank=True)
+    #: The client chose not to answer the question; a mean over the answers leaves it out.
+    declined = models.BooleanField(_("does not want to answer"), default=False)
 
     class Meta:
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         constraints = [
             models.UniqueConstraint(fields=["assessment", "item"], name="answer_once_per_item"),
+            models.CheckConstraint(
+                condition=Q(declined=False) | Q(score__isnull=True, text=""),
+                name="answer_declined_is_empty",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.declined:
+            return str(_("Does not want to answer"))
         return str(self.score) if self.score is not None else self.text[:40]
 
 

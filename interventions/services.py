@@ -207,6 +207,14 @@ def current_questionnaire(kind: str) -> Questionnaire | None:
     )
 
 
+#: The answer to a scale question when the client does not want to answer it.
+DECLINED = "declined"
+
+#: Occasions a case has at most one self-assessment of each questionnaire for (a periodic
+#: one per two-month mark); "other occasion" may come any number of times.
+ONCE_PER_CASE = (Occasion.START, Occasion.CLOSURE)
+
+
 def assessment_record(
     *,
     case: Case,
@@ -216,32 +224,105 @@ def assessment_record(
     answers: Mapping[int, int | str | None],
     by: User,
 ) -> SelfAssessment:
-    """Store a client's answers; a periodic occasion is numbered by its two-month mark."""
+    """Store a client's answers; a periodic occasion is numbered by its two-month mark.
+
+    Every scale question is answered or marked ``DECLINED``; a case has one assessment of
+    a questionnaire per occasion (``assessment_taken``), a second is refused.
+    """
+    assessment = SelfAssessment(case=case, questionnaire=questionnaire, entered_by=by)
+    return _assessment_save(assessment, occasion, answered_on, answers)
+
+
+def assessment_update(
+    *,
+    assessment: SelfAssessment,
+    occasion: str,
+    answered_on: datetime.date,
+    answers: Mapping[int, int | str | None],
+) -> SelfAssessment:
+    """Correct an assessment. It keeps the questionnaire version it was answered on."""
+    return _assessment_save(assessment, occasion, answered_on, answers)
+
+
+def assessment_taken(
+    case: Case,
+    kind: str,
+    occasion: str,
+    period: int = 0,
+    *,
+    exclude: int | None = None,
+) -> SelfAssessment | None:
+    """The case's assessment of this kind on this occasion, if it has one already."""
+    if occasion not in (*ONCE_PER_CASE, Occasion.PERIODIC):
+        return None
+    found = SelfAssessment.objects.filter(case=case, questionnaire__kind=kind, occasion=occasion)
+    if exclude is not None:
+        found = found.exclude(pk=exclude)
+    if occasion == Occasion.PERIODIC:
+        found = found.filter(period=period)
+    return found.order_by("answered_on", "pk").first()
+
+
+def _assessment_save(
+    assessment: SelfAssessment,
+    occasion: str,
+    answered_on: datetime.date,
+    answers: Mapping[int, int | str | None],
+) -> SelfAssessment:
+    case, questionnaire = assessment.case, assessment.questionnaire
     if answered_on > timezone.localdate() or answered_on < case.start_date:
         raise ValidationError({"answered_on": _("Give a date between the case start and today.")})
     period = 0
     if occasion == Occasion.PERIODIC:
         period = max(1, round(months_between(case.start_date, answered_on) / 2))
-    with transaction.atomic():
-        assessment = SelfAssessment.objects.create(
-            case=case,
-            questionnaire=questionnaire,
-            occasion=occasion,
-            period=period,
-            answered_on=answered_on,
-            entered_by=by,
-        )
-        rows = []
-        for item in questionnaire.items.all():
-            value = answers.get(item.pk)
-            if value in (None, ""):
-                continue
+    items = list(questionnaire.items.all())
+    rows = []
+    unanswered = []
+    for item in items:
+        value = answers.get(item.pk)
+        if value in (None, ""):
             if item.kind == QuestionnaireItem.Kind.SCALE:
-                rows.append(Answer(assessment=assessment, item=item, score=int(value)))  # type: ignore[arg-type]
+                unanswered.append(item.text)
+            continue
+        if item.kind == QuestionnaireItem.Kind.SCALE:
+            if value == DECLINED:
+                rows.append(Answer(item=item, declined=True))
             else:
-                rows.append(Answer(assessment=assessment, item=item, text=str(value)))
-        if not rows:
-            raise ValidationError(_("Answer at least one question."))
+                rows.append(Answer(item=item, score=int(value)))  # type: ignore[arg-type]
+        else:
+            rows.append(Answer(item=item, text=str(value)))
+    if unanswered:
+        raise ValidationError(
+            _(
+                "Answer every question, or mark it “Does not want to answer”. Unanswered: "
+                "%(questions)s."
+            )
+            % {"questions": "; ".join(unanswered)},
+            code="unanswered",
+        )
+    if not rows:
+        raise ValidationError(_("Answer at least one question."))
+    with transaction.atomic():
+        # One at a time per case, so two people entering the same occasion cannot both save.
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        taken = assessment_taken(case, questionnaire.kind, occasion, period, exclude=assessment.pk)
+        if taken is not None:
+            raise ValidationError(
+                {
+                    "occasion": _(
+                        "The client already has this self-assessment (%(occasion)s), "
+                        "answered on %(day)s. Change that one instead."
+                    )
+                    % {"occasion": taken.get_occasion_display().lower(), "day": taken.answered_on}
+                },
+                code="occasion_taken",
+            )
+        assessment.occasion, assessment.period = occasion, period
+        assessment.answered_on = answered_on
+        assessment.save()
+        assessment.answers.all().delete()
+        for row in rows:
+            row.assessment = assessment
         audit.record_created(Answer.objects.bulk_create(rows))
         return assessment
 

@@ -14,6 +14,7 @@ urlpatterns = [
         name="assessment-create",
     ),
     path("self-assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),
+    path("self-assessments/<int:pk>/edit/", views.assessment_update, name="assessment-update"),
     path("cases/<int:case_pk>/bibliotherapy/new/", views.offer_create, name="offer-create"),
     path(
         "cases/<int:case_pk>/interventions/new/",

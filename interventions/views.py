@@ -185,12 +185,27 @@ def assessment_create(request: AuthenticatedRequest, case_pk: int) -> HttpRespon
             request, _("There is no questionnaire of that kind yet. Ask the administrator.")
         )
         return _back(request, case)
-    occasions: list[str] = (
-        [Occasion.CLOSURE.value]
-        if kind == QuestionnaireKind.CLOSURE
-        else [o.value for o in Occasion if o != Occasion.CLOSURE]
-    )
-    initial = {"occasion": request.GET.get("occasion", occasions[0])}
+    occasions = _occasions(kind)
+    asked = request.GET.get("occasion")
+    if asked is None:
+        # The first occasion the client has not answered yet.
+        asked = next(
+            (o for o in occasions if not services.assessment_taken(case, kind, o)), occasions[0]
+        )
+    elif request.method == "GET" and asked in services.ONCE_PER_CASE:
+        # One assessment per occasion: asking for a second opens the first to change it.
+        taken = services.assessment_taken(case, kind, asked)
+        if taken is not None:
+            messages.info(
+                request,
+                _(
+                    "The client already has this self-assessment (%(occasion)s). "
+                    "Here you can change it."
+                )
+                % {"occasion": taken.get_occasion_display().lower()},
+            )
+            return redirect("interventions:assessment-update", pk=taken.pk)
+    initial = {"occasion": asked}
     form = AssessmentForm(
         request.POST or None, questionnaire=questionnaire, occasions=occasions, initial=initial
     )
@@ -213,6 +228,49 @@ def assessment_create(request: AuthenticatedRequest, case_pk: int) -> HttpRespon
         request,
         "interventions/assessment_form.html",
         {"case": case, "form": form, "questionnaire": questionnaire},
+    )
+
+
+def _occasions(kind: str) -> list[str]:
+    if kind == QuestionnaireKind.CLOSURE:
+        return [Occasion.CLOSURE.value]
+    return [o.value for o in Occasion if o != Occasion.CLOSURE]
+
+
+@role_required(*LIBRARY)
+def assessment_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Correct an assessment's answers; it keeps the questionnaire version it was given on."""
+    assessment = get_object_or_404(
+        SelfAssessment.objects.visible_to(request.user).select_related(
+            "case__client", "questionnaire"
+        ),
+        pk=pk,
+    )
+    case, questionnaire = assessment.case, assessment.questionnaire
+    form = AssessmentForm(
+        request.POST or None,
+        questionnaire=questionnaire,
+        occasions=_occasions(questionnaire.kind),
+        assessment=assessment,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_update(
+                assessment=assessment,
+                occasion=form.cleaned_data["occasion"],
+                answered_on=form.cleaned_data["answered_on"],
+                answers=form.answers(),
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The self-assessment was saved."))
+            return redirect("interventions:assessment-detail", pk=assessment.pk)
+    audit.record_read(case.client, "self-assessment", assessment)
+    return render(
+        request,
+        "interventions/assessment_form.html",
+        {"case": case, "form": form, "questionnaire": questionnaire, "assessment": assessment},
     )
 
 

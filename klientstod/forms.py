@@ -9,6 +9,7 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,22 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def defaults_for_new(kwargs: dict[str, Any], **defaults: Any) -> None:
+    """Put ``defaults`` in a form's initial values, but only for a new record.
+
+    A model form's ``initial`` wins over the instance's stored values, so a default such as
+    today's date given on an edit would show today and write it back. On an edit the
+    stored values stand.
+    """
+    instance = kwargs.get("instance")
+    if instance is not None and instance.pk is not None:
+        return
+    initial = kwargs.get("initial")
+    initial = kwargs["initial"] = dict(initial or {})
+    for name, value in defaults.items():
+        initial.setdefault(name, value)
 
 
 def add_form_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -233,12 +250,10 @@ class CaseOpenForm(forms.ModelForm):
         widgets = {"start_date": DateInput()}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {})
         processes = Process.objects.visible_to(user)
-        kwargs["initial"].setdefault("start_date", timezone.localdate())
-        kwargs["initial"].setdefault("coordinator", user.pk)
+        defaults_for_new(kwargs, start_date=timezone.localdate(), coordinator=user.pk)
         if len(processes) == 1:
-            kwargs["initial"].setdefault("process", processes[0].pk)
+            defaults_for_new(kwargs, process=processes[0].pk)
         super().__init__(*args, **kwargs)
         process_field = cast(forms.ModelChoiceField, self.fields["process"])
         process_field.queryset = processes
@@ -276,8 +291,10 @@ class CaseForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["coordinator"]).queryset = coordinator_choices(
-            [self.instance.process_id]
+        # The case's own coordinator stays a choice, even one who has left since.
+        choices = coordinator_choices([self.instance.process_id]).values("pk")
+        cast(forms.ModelChoiceField, self.fields["coordinator"]).queryset = User.objects.filter(
+            Q(pk__in=choices) | Q(pk=self.instance.coordinator_id)
         )
         self.helper = form_helper(hidden_fields=True)
         self.helper.layout = Layout(
@@ -474,7 +491,7 @@ class ConsentForm(forms.ModelForm):
         widgets = {"given_on": DateInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("given_on", timezone.localdate())
+        defaults_for_new(kwargs, given_on=timezone.localdate())
         super().__init__(*args, **kwargs)
         self.helper = form_helper(hidden_fields=True)
 

@@ -178,6 +178,9 @@ RULES: dict[str, Rule] = {
     "interventions:assessment-detail": Rule(
         LIBRARY, lambda o: {"pk": o["assessment"].pk}, other_process=404
     ),
+    "interventions:assessment-update": Rule(
+        LIBRARY, lambda o: {"pk": o["assessment"].pk}, other_process=404
+    ),
     "interventions:offer-create": Rule(COORDINATOR_ONLY, _case_pk, other_process=404),
     "interventions:offer-update": Rule(
         COORDINATOR_ONLY, lambda o: {"pk": o["offer"].pk}, other_process=404

@@ -77,7 +77,8 @@ def test_a_script_in_a_questionnaire_title_is_text_and_never_runs(live_server, b
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     log_in(page, live_server, "samordnare")
     page.goto(live_server.url + reverse("interventions:assessment-create", args=[case.pk]))
-    # The questionnaire's legend and its question's (a radio group), as typed.
+    # The questionnaire's legend and its question's (a radio group, required: marked "*"),
+    # as typed.
     legends = page.locator("legend").all_inner_texts()
-    assert [text.strip() for text in legends] == [PAYLOAD, PAYLOAD]
+    assert [text.strip() for text in legends] == [PAYLOAD, f"{PAYLOAD}*"]
     assert not dialogs

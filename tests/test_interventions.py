@@ -267,7 +267,8 @@ def test_coordinator_enters_answers_and_sees_the_trend(coordinator_client, case)
         coordinator_client.post(
             url,
             {
-                "occasion": "periodic" if days < 40 else "start",
+                # One assessment per occasion: the third is on an occasion of its own.
+                "occasion": {40: "start", 20: "periodic", 1: "other"}[days],
                 "answered_on": days_ago(days).isoformat(),
                 f"item_{scale.pk}": score,
             },

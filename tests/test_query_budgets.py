@@ -762,12 +762,14 @@ def test_self_assessment_pages_grow_with_questions(role, role_clients, coordinat
     create = f"{reverse('interventions:assessment-create', args=[case.pk])}?kind={kind}"
     add(FEW)
     detail = reverse("interventions:assessment-detail", args=[answered["pk"]])
+    update = reverse("interventions:assessment-update", args=[answered["pk"]])
     http.get(detail)
-    few = {url: measure(http, url) for url in (create, detail)}
+    few = {url: measure(http, url) for url in (create, detail, update)}
     assert all(shows(page, FEW) for page in few.values())
     add(MANY - FEW)
     detail_many = reverse("interventions:assessment-detail", args=[answered["pk"]])
-    for url, then in ((create, create), (detail_many, detail)):
+    update_many = reverse("interventions:assessment-update", args=[answered["pk"]])
+    for url, then in ((create, create), (detail_many, detail), (update_many, update)):
         many = measure(http, url)
         assert shows(many, MANY), url
         assert_same_queries(url, few[then], many, most=9)
