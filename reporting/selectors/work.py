@@ -121,9 +121,10 @@ def meeting_figures(
 # 5. Bibliotherapy --------------------------------------------------------------------------------
 
 BIBLIOTHERAPY_DEFINITION = _(
-    "Offers made by the period's last day to clients of cases open during the period, with the "
-    "answer as it stands. Started: came to at least one group session by the last day. Still to "
-    "be offered: cases open on the last day without any offer."
+    "Offers made by the period's point in time (its last day, or today while it runs) to "
+    "clients of cases open during the period, with the answer as it stands. Started: came to at "
+    "least one group session by that day. Still to be offered: cases open that day without any "
+    "offer."
 )
 
 
@@ -140,11 +141,14 @@ class BibliotherapyFigures:
     still_to_offer: int = 0
 
 
-def bibliotherapy_figures(process: Process, period: Period) -> BibliotherapyFigures:
+def bibliotherapy_figures(
+    process: Process, period: Period, today: datetime.date | None = None
+) -> BibliotherapyFigures:
+    day = period.point_in_time(today)
     offers = BibliotherapyOffer.objects.filter(
-        case__in=cases_during(process, period), offered_on__lte=period.end
+        case__in=cases_during(process, Period(period.start, day)), offered_on__lte=day
     )
-    came = GroupSession.objects.filter(attended=OuterRef("pk"), held_on__lte=period.end)
+    came = GroupSession.objects.filter(attended=OuterRef("pk"), held_on__lte=day)
     totals = offers.annotate(came=Exists(came)).aggregate(
         offered=Count("pk", filter=~Q(response=OfferResponse.NOT_OFFERED_LANGUAGE)),
         accepted=Count("pk", filter=Q(response=OfferResponse.ACCEPTED)),
@@ -159,7 +163,7 @@ def bibliotherapy_figures(process: Process, period: Period) -> BibliotherapyFigu
             "pk",
             filter=Q(
                 participation=ParticipationStatus.COMPLETED,
-                participation_changed_on__lte=period.end,
+                participation_changed_on__lte=day,
             ),
         ),
         declined=Count("pk", filter=Q(response=OfferResponse.DECLINED)),
@@ -172,11 +176,9 @@ def bibliotherapy_figures(process: Process, period: Period) -> BibliotherapyFigu
         .values_list("decline_reason", "n")
     )
     still = (
-        cases_active_at(process, period.end)
+        cases_active_at(process, day)
         .exclude(
-            Exists(
-                BibliotherapyOffer.objects.filter(case=OuterRef("pk"), offered_on__lte=period.end)
-            )
+            Exists(BibliotherapyOffer.objects.filter(case=OuterRef("pk"), offered_on__lte=day))
         )
         .count()
     )

@@ -1,0 +1,143 @@
+"""The report's definitions: the point in time, one row per client, FK outcomes, sources, days."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from interventions.models import Intervention
+from reporting import periods, selectors, tables
+
+from .factories import CaseFactory, MeetingFactory
+
+D = datetime.date
+TODAY = D(2026, 11, 30)  # a Monday late in the third tertial
+RUNNING = periods.tertial(2026, 3)  # 2026-09-01 to 2026-12-31
+
+
+def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return datetime.datetime.combine(
+        day, datetime.time(hour), tzinfo=timezone.get_current_timezone()
+    )
+
+
+def case_with_first_meeting(process, start: datetime.date, **kwargs):
+    case = CaseFactory(process=process, start_date=start, **kwargs)
+    MeetingFactory(case=case, starts_at=at(start + datetime.timedelta(days=1)), status="held")
+    return case
+
+
+def section_three_total(report) -> int:
+    (section,) = [s for s in tables.sections([report]) if s.number == 3]
+    return sum(row.values[0] for row in section.rows if row.level == 0)
+
+
+@pytest.mark.django_db
+def test_every_client_of_a_running_tertial_is_in_exactly_one_row(process):
+    # Two clients who started this month, first meeting held, no intervention yet.
+    case_with_first_meeting(process, D(2026, 11, 3))
+    case_with_first_meeting(process, D(2026, 11, 10))
+    # An FK application, a study, both and so counted once (as the FK application).
+    fk = case_with_first_meeting(process, D(2026, 5, 1))
+    Intervention.objects.create(
+        case=fk, kind="fk_application", fk_outcome="applied", starts_on=D(2026, 9, 5)
+    )
+    studies = case_with_first_meeting(process, D(2026, 6, 1))
+    Intervention.objects.create(case=studies, kind="studies", starts_on=D(2026, 9, 1))
+    both = case_with_first_meeting(process, D(2026, 6, 1))
+    Intervention.objects.create(case=both, kind="studies", starts_on=D(2026, 9, 1))
+    Intervention.objects.create(
+        case=both, kind="fk_application", fk_outcome="granted", starts_on=D(2026, 9, 1)
+    )
+    # No first meeting; repeatedly absent; met, long ago, nothing recorded.
+    CaseFactory(process=process, start_date=D(2026, 10, 1))
+    absent = case_with_first_meeting(process, D(2026, 4, 1))
+    for day in (D(2026, 10, 5), D(2026, 10, 12)):
+        MeetingFactory(case=absent, starts_at=at(day), status="no_show")
+    case_with_first_meeting(process, D(2026, 3, 1))
+    # Closed in the period: by the client, and to work.
+    case_with_first_meeting(
+        process,
+        D(2026, 2, 1),
+        status="closed",
+        closed_on=D(2026, 10, 1),
+        closure_outcome="client_ended",
+    )
+    case_with_first_meeting(
+        process, D(2026, 2, 1), status="closed", closed_on=D(2026, 9, 20), closure_outcome="work"
+    )
+    # Not of the period: closed before it, and registered in error.
+    CaseFactory(
+        process=process,
+        start_date=D(2026, 1, 1),
+        status="closed",
+        closed_on=D(2026, 8, 1),
+        closure_outcome="work",
+    )
+    CaseFactory(
+        process=process,
+        start_date=D(2026, 10, 1),
+        status="closed",
+        closed_on=D(2026, 10, 2),
+        closure_outcome="registered_in_error",
+    )
+
+    report = selectors.tertial_report(process, RUNNING, today=TODAY)
+
+    i = report.interventions
+    assert i.unclear_recently_started == 2
+    assert (i.fk_applications, i.count("studies")) == (2, 1)
+    assert (i.unclear_no_first_meeting, i.unclear_repeatedly_absent) == (1, 1)
+    assert i.unclear_not_recorded == 1
+    assert (i.ended_planning, i.closed_other) == (1, 1)
+    actualised = selectors.cases_during(process, RUNNING).count()
+    assert actualised == 10
+    assert section_three_total(report) == actualised
+
+
+@pytest.mark.django_db
+def test_recently_started_is_measured_against_today_in_a_running_period(process):
+    case_with_first_meeting(process, D(2026, 10, 15))  # 46 days before today
+    case_with_first_meeting(process, D(2026, 11, 20))
+    report = selectors.tertial_report(process, RUNNING, today=TODAY)
+    assert report.interventions.unclear_recently_started == 1
+    assert report.interventions.unclear_not_recorded == 1
+    # The same tertial, reported after it ended: measured against its last day.
+    later = selectors.tertial_report(process, RUNNING, today=D(2027, 2, 1))
+    assert later.interventions.unclear_recently_started == 0
+    assert later.interventions.unclear_not_recorded == 2
+
+
+def test_the_definitions_say_which_day_counts():
+    for definition in (
+        selectors.INTERVENTIONS_DEFINITION,
+        selectors.REFERRALS_DEFINITION,
+        selectors.FIA_DEFINITION,
+        selectors.BIBLIOTHERAPY_DEFINITION,
+    ):
+        assert "today" in str(definition)
+
+
+@pytest.mark.django_db
+def test_an_ended_rejected_fk_application_stays_rejected(process):
+    case = case_with_first_meeting(process, D(2026, 5, 1))
+    Intervention.objects.create(
+        case=case,
+        kind="fk_application",
+        fk_outcome="rejected",
+        starts_on=D(2026, 9, 1),
+        ends_on=D(2026, 10, 15),
+        status="ended",
+    )
+    report = selectors.tertial_report(process, RUNNING, today=TODAY)
+    i = report.interventions
+    assert i.fk_applications == 1
+    assert dict(i.fk_by_outcome)["Avslag"] == 1
+    assert section_three_total(report) == 1
+    # A cancelled application is none.
+    Intervention.objects.filter(case=case).update(status="cancelled")
+    report = selectors.tertial_report(process, RUNNING, today=TODAY)
+    assert report.interventions.fk_applications == 0
+    assert report.interventions.unclear_not_recorded == 1
