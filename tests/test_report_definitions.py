@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from interventions.models import Intervention
 from reporting import periods, selectors, tables
 
-from .factories import CaseFactory, MeetingFactory
+from .factories import (
+    CaseFactory,
+    ClientFactory,
+    MeetingFactory,
+    OrganisationFactory,
+    ReferralFactory,
+    UnitFactory,
+)
 
 D = datetime.date
 TODAY = D(2026, 11, 30)  # a Monday late in the third tertial
@@ -111,13 +118,17 @@ def test_recently_started_is_measured_against_today_in_a_running_period(process)
 
 
 def test_the_definitions_say_which_day_counts():
+    with translation.override("sv"):
+        swedish = str(selectors.INTERVENTIONS_DEFINITION)
+    assert "i dag, vilken som är tidigast" in swedish
     for definition in (
         selectors.INTERVENTIONS_DEFINITION,
         selectors.REFERRALS_DEFINITION,
         selectors.FIA_DEFINITION,
         selectors.BIBLIOTHERAPY_DEFINITION,
     ):
-        assert "today" in str(definition)
+        with translation.override(None):
+            assert "today" in str(definition)
 
 
 @pytest.mark.django_db
@@ -141,3 +152,32 @@ def test_an_ended_rejected_fk_application_stays_rejected(process):
     report = selectors.tertial_report(process, RUNNING, today=TODAY)
     assert report.interventions.fk_applications == 0
     assert report.interventions.unclear_not_recorded == 1
+
+
+@pytest.mark.django_db
+def test_the_referring_source_is_the_unit_and_its_organisation(process, coordinator):
+    kommun = OrganisationFactory(name="Båstads kommun")
+    unit = UnitFactory(organisation=kommun, name="ekonomiskt bistånd")
+    af = OrganisationFactory(name="Arbetsförmedlingen")
+    for organisation, source_unit in [(kommun, unit), (kommun, unit), (kommun, None), (af, None)]:
+        client = ClientFactory()
+        ReferralFactory(
+            process=process,
+            entered_by=coordinator,
+            organisation=organisation,
+            unit=source_unit,
+            received_on=D(2026, 9, 10),
+            status="actualised",
+            decided_on=D(2026, 9, 12),
+            client=client,
+            case=CaseFactory(process=process, client=client, start_date=D(2026, 9, 12)),
+        )
+    report = selectors.tertial_report(process, RUNNING, today=TODAY)
+    assert report.referrals.by_source == [
+        ("ekonomiskt bistånd – Båstads kommun", 2),
+        ("Arbetsförmedlingen", 1),
+        ("Båstads kommun", 1),
+    ]
+    (section,) = [s for s in tables.sections([report]) if s.number == 1]
+    labels = [str(row.label) for row in section.rows]
+    assert "från ekonomiskt bistånd – Båstads kommun" in labels

@@ -72,6 +72,12 @@ class ReferralFigures:
     samsyn_men: int = 0
 
 
+def source_name(organisation: str | None, unit: str | None) -> str:
+    """The referring source as the reports print it: "unit – organisation", or the organisation."""
+    organisation = organisation or ""
+    return f"{unit} – {organisation}" if unit else organisation
+
+
 def referral_figures(
     process: Process, period: Period, today: datetime.date | None = None
 ) -> ReferralFigures:
@@ -99,11 +105,15 @@ def referral_figures(
         (label, reasons.get(value, 0)) for value, label in NotRelevantReason.choices
     ]
     actualised = received.filter(decided, status=ReferralStatus.ACTUALISED)
-    figures.by_source = list(
-        actualised.values_list("organisation__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "organisation__name")
-        .values_list("organisation__name", "n")
+    figures.by_source = sorted(
+        (
+            (source_name(organisation, unit), n)
+            for organisation, unit, n in actualised.values_list("organisation__name", "unit__name")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("organisation__name", "unit__name", "n")
+        ),
+        key=lambda pair: (-pair[1], pair[0]),
     )
     band_counts = {
         band: Count("pk", filter=ages.birth_date_q(band, on=day, field="client__birth_date"))
