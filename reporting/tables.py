@@ -142,6 +142,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
         _row(r, _("Held"), lambda x: x.meetings.held, people=False),
         _row(r, _("Cancelled or rebooked"), lambda x: x.meetings.not_held, people=False),
         *_breakdown(r, lambda x: x.meetings.by_cause, people=False),
+        _row(r, _("Working days"), lambda x: x.meetings.working_days, people=False),
         _row(r, _("Working weeks"), lambda x: x.meetings.working_weeks, people=False),
         _row(
             r,

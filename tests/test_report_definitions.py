@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from interventions.models import Intervention
 from reporting import periods, selectors, tables
+from reporting.models import VacationPeriod
 
 from .factories import (
     CaseFactory,
@@ -181,3 +184,74 @@ def test_the_referring_source_is_the_unit_and_its_organisation(process, coordina
     (section,) = [s for s in tables.sections([report]) if s.number == 1]
     labels = [str(row.label) for row in section.rows]
     assert "från ekonomiskt bistånd – Båstads kommun" in labels
+
+
+def test_working_days_follow_the_swedish_calendar():
+    # The seed's period: 16 April to 29 July 2019 has 75 weekdays; Good Friday, Easter Monday,
+    # 1 May, Ascension Day, National Day and Midsummer Eve are days off.
+    seed = periods.Period(D(2019, 4, 16), D(2019, 7, 29))
+    days = selectors.working_days(seed, today=D(2020, 1, 1))
+    assert len(days) == 69
+    for day_off in (D(2019, 4, 19), D(2019, 4, 22), D(2019, 5, 1), D(2019, 5, 30), D(2019, 6, 21)):
+        assert day_off not in days
+    vacation = VacationPeriod(starts_on=D(2019, 7, 1), ends_on=D(2019, 7, 12))
+    assert len(selectors.working_days(seed, [vacation], today=D(2020, 1, 1))) == 59
+
+
+def test_a_running_period_counts_working_days_up_to_today():
+    days = selectors.working_days(RUNNING, today=TODAY)
+    assert (days[0], days[-1], len(days)) == (D(2026, 9, 1), TODAY, 65)
+    assert selectors.working_days(RUNNING, today=D(2027, 1, 10))[-1] == D(2026, 12, 30)
+
+
+@pytest.mark.django_db
+def test_weeks_are_working_days_over_five_with_one_decimal(process):
+    VacationPeriod.objects.create(
+        process=process, starts_on=D(2026, 10, 26), ends_on=D(2026, 10, 28)
+    )
+    case = CaseFactory(process=process, start_date=D(2026, 9, 1))
+    for day in (D(2026, 9, 7), D(2026, 9, 14), D(2026, 11, 2)):
+        MeetingFactory(case=case, starts_at=at(day), status="cancelled_by_client")
+    MeetingFactory(case=case, starts_at=at(D(2026, 12, 14)), status="booked")
+    m = selectors.tertial_report(process, RUNNING, today=TODAY).meetings
+    assert (m.working_days, m.working_weeks) == (62, Decimal("12.4"))
+    assert m.not_held_per_week == Decimal("0.2")  # 3 / 12.4
+    assert m.per_week[-1][0] == TODAY  # no week after today
+    # The whole tertial, after it ended: its last days are working days too.
+    m = selectors.tertial_report(process, RUNNING, today=D(2027, 2, 1)).meetings
+    # December: 23 weekdays less Christmas Eve, Christmas Day and New Year's Eve.
+    assert m.working_days == 62 + 20
+
+
+@pytest.mark.django_db
+def test_the_coordinator_enters_vacation_periods(coordinator_client, process):
+    url = reverse("reporting:plan", args=[process.pk])
+    response = coordinator_client.post(
+        url,
+        {"save": "vacation", "vacation-starts_on": "2026-07-24", "vacation-ends_on": "2026-07-06"},
+    )
+    assert response.status_code == 200
+    assert "ends_on" in response.context["forms"]["vacation"].errors
+    assert not VacationPeriod.objects.exists()
+    response = coordinator_client.post(
+        url,
+        {
+            "save": "vacation",
+            "vacation-starts_on": "2026-07-06",
+            "vacation-ends_on": "2026-07-24",
+            "vacation-note": "Semester",
+        },
+    )
+    assert response.status_code == 302
+    vacation = VacationPeriod.objects.get()
+    assert (vacation.process, vacation.starts_on, vacation.ends_on) == (
+        process,
+        D(2026, 7, 6),
+        D(2026, 7, 24),
+    )
+    assert "2026-07-06 – 2026-07-24" in coordinator_client.get(url).content.decode()
+    coordinator_client.post(
+        reverse("reporting:plan-item", args=[process.pk, "vacation", vacation.pk]),
+        {"action": "delete"},
+    )
+    assert not VacationPeriod.objects.exists()

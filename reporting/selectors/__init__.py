@@ -49,7 +49,7 @@ from .work import (
     MeetingFigures,
     bibliotherapy_figures,
     meeting_figures,
-    working_weeks,
+    working_days,
 )
 
 __all__ = [
@@ -92,5 +92,5 @@ __all__ = [
     "real_cases",
     "referral_figures",
     "tertial_report",
-    "working_weeks",
+    "working_days",
 ]

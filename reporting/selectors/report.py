@@ -77,7 +77,6 @@ class Report:
 def tertial_report(
     process: Process,
     period: Period,
-    excluded_weeks: set[int] | None = None,
     today: datetime.date | None = None,
 ) -> Report:
     """Every section of the status report (Lägesrapport) for one process and period.
@@ -92,7 +91,7 @@ def tertial_report(
         referrals=referral_figures(process, period, today),
         fia=fia_figures(process, period, today),
         interventions=intervention_figures(process, period, today),
-        meetings=meeting_figures(process, period, excluded_weeks),
+        meetings=meeting_figures(process, period, today),
         bibliotherapy=bibliotherapy_figures(process, period, today),
         milestones=milestone_rows(process, period),
         budget=budget_figures(process, period),
