@@ -1,8 +1,8 @@
-"""Milestones, budget, costs and the reporting calendar, kept by the administrator."""
+"""Milestones, budget, costs, the reporting calendar and vacations, kept by the administrator."""
 
 from django.contrib import admin
 
-from .models import BudgetLine, Cost, Milestone, ReportingDeadline
+from .models import BudgetLine, Cost, Milestone, ReportingDeadline, VacationPeriod
 
 
 @admin.register(Milestone)
@@ -37,3 +37,10 @@ class ReportingDeadlineAdmin(admin.ModelAdmin):
     list_display = ["process", "kind", "due_on", "done_on", "description"]
     list_filter = ["process", "kind"]
     date_hierarchy = "due_on"
+
+
+@admin.register(VacationPeriod)
+class VacationPeriodAdmin(admin.ModelAdmin):
+    list_display = ["process", "starts_on", "ends_on", "note"]
+    list_filter = ["process"]
+    date_hierarchy = "starts_on"

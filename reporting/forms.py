@@ -6,14 +6,13 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klientstod.forms import DateInput
 
 from . import periods
-from .models import BudgetLine, Cost, Milestone, ReportingDeadline
+from .models import BudgetLine, Cost, Milestone, ReportingDeadline, VacationPeriod
 
 #: The earliest year a report can cover, and how long a period may be.
 FIRST_YEAR = 2000
@@ -33,24 +32,6 @@ class PeriodForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=2100)
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    holiday_weeks = forms.CharField(
-        label=_("Holiday weeks left out"),
-        required=False,
-        max_length=100,
-        help_text=_("Week numbers, e.g. 28, 29, 30: not counted as working weeks."),
-    )
-
-    def clean_holiday_weeks(self) -> set[int]:
-        text = self.cleaned_data.get("holiday_weeks") or ""
-        weeks = set()
-        for part in text.replace(";", ",").split(","):
-            part = part.strip()
-            if not part:
-                continue
-            if not part.isdigit() or not 1 <= int(part) <= 53:
-                raise ValidationError(_("Give week numbers from 1 to 53, separated by commas."))
-            weeks.add(int(part))
-        return weeks
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -134,10 +115,18 @@ class DeadlineForm(forms.ModelForm):
         widgets = {"due_on": DateInput()}
 
 
+class VacationForm(forms.ModelForm):
+    class Meta:
+        model = VacationPeriod
+        fields = ["starts_on", "ends_on", "note"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+
 #: The forms of the follow-up page, by the name their submit button carries.
 PLAN_FORMS: dict[str, type[forms.ModelForm]] = {
     "milestone": MilestoneForm,
     "budget": BudgetLineForm,
     "cost": CostForm,
     "deadline": DeadlineForm,
+    "vacation": VacationForm,
 }

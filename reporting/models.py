@@ -1,7 +1,9 @@
-"""What the process reports against: milestones, budget and costs, and the reporting calendar."""
+"""What the process reports against: milestones, budget and costs, the reporting calendar and
+the vacation periods left out of its working days."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -142,3 +144,32 @@ class Download(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.user} {self.downloaded_at:%Y-%m-%d %H:%M}"
+
+
+class VacationPeriod(models.Model):
+    """Days the process did not work (its own vacation), left out of the report's working days."""
+
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="vacations", verbose_name=_("process")
+    )
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = _("vacation period")
+        verbose_name_plural = _("vacation periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="vacation_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on:%Y-%m-%d} – {self.ends_on:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The period ends before it starts.")})

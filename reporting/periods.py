@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 TERTIALS = {1: ((1, 1), (4, 30)), 2: ((5, 1), (8, 31)), 3: ((9, 1), (12, 31))}
@@ -25,6 +26,10 @@ class Period:
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+    def point_in_time(self, today: datetime.date | None = None) -> datetime.date:
+        """The day a state is counted on: the last day, or today while the period runs."""
+        return min(self.end, today or timezone.localdate())
 
 
 def tertial(year: int, number: int) -> Period:

@@ -113,6 +113,11 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
         *_breakdown(r, lambda x: x.interventions.fk_by_outcome),
         *[_row(r, label, _kind(kind)) for kind, label in kinds],
         _row(r, _("Ended the planning"), lambda x: x.interventions.ended_planning),
+        _row(
+            r,
+            _("Case closed for another reason"),
+            lambda x: x.interventions.closed_other,
+        ),
         _row(r, _("Intervention unclear"), lambda x: x.interventions.unclear),
         _row(
             r,
@@ -124,6 +129,12 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
         _row(
             r, _("repeatedly absent"), lambda x: x.interventions.unclear_repeatedly_absent, level=1
         ),
+        _row(
+            r,
+            _("no intervention recorded yet"),
+            lambda x: x.interventions.unclear_not_recorded,
+            level=1,
+        ),
     ]
     meetings = Section(4, _("Meetings and cancellations"), week_by_week=True)
     meetings.rows = [
@@ -131,6 +142,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
         _row(r, _("Held"), lambda x: x.meetings.held, people=False),
         _row(r, _("Cancelled or rebooked"), lambda x: x.meetings.not_held, people=False),
         *_breakdown(r, lambda x: x.meetings.by_cause, people=False),
+        _row(r, _("Working days"), lambda x: x.meetings.working_days, people=False),
         _row(r, _("Working weeks"), lambda x: x.meetings.working_weeks, people=False),
         _row(
             r,

@@ -21,7 +21,7 @@ from klientstod.roles import COORDINATOR, PLANNERS, REPORT_READERS
 
 from . import exports, periods, selectors, services, shown, sus, tables
 from .forms import PLAN_FORMS, PeriodForm
-from .models import BudgetLine, Cost, Download, Milestone, ReportingDeadline
+from .models import BudgetLine, Cost, Download, Milestone, ReportingDeadline, VacationPeriod
 
 
 def _form(request: AuthenticatedRequest) -> PeriodForm:
@@ -41,14 +41,11 @@ def _context(request: AuthenticatedRequest, process: Process, form: PeriodForm) 
         "query": request.GET.urlencode(),
     }
     if form.is_valid():
-        period, weeks = form.period(), form.cleaned_data["holiday_weeks"]
-        report = selectors.tertial_report(process, period, weeks)
+        period = form.period()
+        report = selectors.tertial_report(process, period)
         # The annual report puts each tertial beside the year's total.
         columns = (
-            [
-                selectors.tertial_report(process, t, weeks)
-                for t in periods.tertials_of(period.end.year)
-            ]
+            [selectors.tertial_report(process, t) for t in periods.tertials_of(period.end.year)]
             + [report]
             if form.cleaned_data["preset"] == "year"
             else [report]
@@ -200,6 +197,7 @@ PLAN_MODELS = {
     "budget": BudgetLine,
     "cost": Cost,
     "deadline": ReportingDeadline,
+    "vacation": VacationPeriod,
 }
 
 
@@ -234,6 +232,7 @@ def plan(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
             "budget": BudgetLine.objects.filter(process=process).order_by("-year", "category"),
             "costs": Cost.objects.filter(process=process).order_by("-period_end")[:40],
             "deadlines": ReportingDeadline.objects.filter(process=process).order_by("due_on"),
+            "vacations": VacationPeriod.objects.filter(process=process).order_by("-starts_on")[:40],
         },
     )
 

@@ -24,7 +24,7 @@ from interventions.models import (
 from klientstod.models import Role
 from referrals.models import Referral
 from reporting import periods, selectors
-from reporting.models import BudgetLine, Cost, Milestone
+from reporting.models import BudgetLine, Cost, Milestone, VacationPeriod
 
 from .factories import (
     CaseFactory,
@@ -210,6 +210,10 @@ def scenario(process, coordinator):
         participation="to_be_booked",
         created_by=coordinator,
     )
+    # 4. The process's own vacation: weeks 28 to 30.
+    VacationPeriod.objects.create(
+        process=process, starts_on=D(2026, 7, 6), ends_on=D(2026, 7, 24), note="Semester"
+    )
     # 6. Milestones.
     Milestone.objects.create(process=process, metric="started", target=10, deadline=D(2026, 12, 31))
     Milestone.objects.create(
@@ -241,7 +245,7 @@ def scenario(process, coordinator):
 
 @pytest.mark.django_db
 def test_every_figure_of_the_scenario(process, scenario):
-    report = selectors.tertial_report(process, PERIOD, {28, 29, 30})
+    report = selectors.tertial_report(process, PERIOD)
 
     r = report.referrals
     assert (r.received, r.actualised, r.not_relevant, r.waiting) == (4, 2, 1, 1)
@@ -267,7 +271,13 @@ def test_every_figure_of_the_scenario(process, scenario):
     m = report.meetings
     assert (m.booked, m.held, m.not_held) == (6, 1, 5)
     assert [n for _label, n in m.by_cause] == [0, 1, 3, 1, 0]
-    assert (m.working_weeks, m.not_held_per_week) == (16, Decimal("0.3"))
+    # Working days, not whole ISO weeks: 87 weekdays, less 1 May, Ascension Day and Midsummer Eve,
+    # less the 15 days of vacation; 69 days are 13.8 weeks, 5 cancellations 0.4 a week.
+    assert (m.working_days, m.working_weeks, m.not_held_per_week) == (
+        69,
+        Decimal("13.8"),
+        Decimal("0.4"),
+    )
     assert m.per_week[:2] == [(D(2026, 4, 27), 1, 0), (D(2026, 5, 4), 0, 2)]
     assert m.per_week[-1] == (D(2026, 8, 31), 0, 1)
 
@@ -324,10 +334,8 @@ def pdf_text(response) -> str:
 @pytest.mark.parametrize("role", [Role.STEERING, Role.EVALUATOR])
 def test_the_report_shows_figures_and_no_person(role, role_clients, process, scenario):
     http = role_clients[role]
-    page = http.get(
-        report_url("reporting:report", process, holiday_weeks="28,29,30")
-    ).content.decode()
-    pdf = pdf_text(http.get(report_url("reporting:report-pdf", process, holiday_weeks="28,29,30")))
+    page = http.get(report_url("reporting:report", process)).content.decode()
+    pdf = pdf_text(http.get(report_url("reporting:report-pdf", process)))
     for text in (page, pdf):
         for client in scenario["clients"]:
             assert client.last_name not in text
@@ -355,8 +363,10 @@ def test_the_report_shows_figures_and_no_person(role, role_clients, process, sce
         "Pågående 1",
         "med tolk på plats 1",
         "Avbokade eller ombokade 5",
-        "Arbetsveckor 16",
-        "Avbokade eller ombokade per vecka 0,3",
+        "Arbetsdagar 69",
+        "Arbetsveckor 13,8",
+        "Avbokade eller ombokade per vecka 0,4",
+        "Semesterperioder som räknats bort: 2026-07-06 – 2026-07-24",
         "Ännu inte erbjudna 1",
         "Avslutade under perioden 2",
         "Andel som nått målet (%) 50",
@@ -386,7 +396,6 @@ def test_small_counts_are_masked_for_the_steering_group(
         ({"preset": "custom", "start": "1900-01-01", "end": "1901-01-01"}, "start"),
         ({"preset": "custom", "start": "2020-01-01", "end": "2026-12-31"}, "end"),
         ({"preset": "t2", "year": "1800"}, "year"),
-        ({"preset": "t2", "holiday_weeks": "a, 99"}, "holiday_weeks"),
     ],
 )
 def test_a_reversed_or_absurd_period_is_refused(params, field, evaluator_client, process):
@@ -602,7 +611,7 @@ def test_pdf_and_dashboard_queries_do_not_grow_with_cases(steering_client, proce
 
 @pytest.mark.django_db
 def test_our_own_cancellations_are_counted_apart(evaluator_client, process, scenario):
-    """The scenario's key figure stays 5 (0.3 a week) with two meetings we cancelled in the
+    """The scenario's key figure stays 5 (0.4 a week) with two meetings we cancelled in the
     period: they are planned meetings, shown in their own rows by reason."""
     a = scenario["a"]
     MeetingFactory(
@@ -618,10 +627,10 @@ def test_our_own_cancellations_are_counted_apart(evaluator_client, process, scen
     MeetingFactory(
         case=a, starts_at=at(D(2026, 9, 1), 9), status="cancelled_by_us", cancel_reason="other"
     )
-    m = selectors.tertial_report(process, PERIOD, {28, 29, 30}).meetings
+    m = selectors.tertial_report(process, PERIOD).meetings
     assert (m.booked, m.held, m.not_held, m.cancelled_by_us) == (8, 1, 5, 2)
     assert [n for _label, n in m.by_cause] == [0, 1, 3, 1, 0]
-    assert m.not_held_per_week == Decimal("0.3")
+    assert m.not_held_per_week == Decimal("0.4")
     assert m.per_week[-1] == (D(2026, 8, 31), 0, 1)
     assert dict(m.cancelled_by_us_by_reason) == {
         "Samordnaren sjuk": 1,
@@ -629,14 +638,11 @@ def test_our_own_cancellations_are_counted_apart(evaluator_client, process, scen
         "Ärendet avslutades": 0,
         "Annat skäl": 0,
     }
-    url = report_url("reporting:report-pdf", process, holiday_weeks="28,29,30")
-    pdf = pdf_text(evaluator_client.get(url))
-    page = evaluator_client.get(
-        report_url("reporting:report", process, holiday_weeks="28,29,30")
-    ).content.decode()
+    pdf = pdf_text(evaluator_client.get(report_url("reporting:report-pdf", process)))
+    page = evaluator_client.get(report_url("reporting:report", process)).content.decode()
     for line in (
         "Avbokade eller ombokade 5",
-        "Avbokade eller ombokade per vecka 0,3",
+        "Avbokade eller ombokade per vecka 0,4",
         "Inställt av oss 2",
         "Samordnaren sjuk 1",
         "Krock med annat 1",

@@ -37,7 +37,7 @@ from referrals.models import (
     Referral,
     ReferralSlot,
 )
-from reporting.models import BudgetLine, Cost, Milestone, ReportingDeadline
+from reporting.models import BudgetLine, Cost, Milestone, ReportingDeadline, VacationPeriod
 
 from .factories import (
     CaseFactory,
@@ -301,6 +301,17 @@ SENDINGS: dict[str, Sending] = {
             "deadline-due_on": today(40),
         },
         ReportingDeadline.objects.count,
+    ),
+    "reporting:plan vacation": Sending(
+        Role.COORDINATOR,
+        lambda o: reverse("reporting:plan", args=[o["process"].pk]),
+        lambda o: {
+            "save": "vacation",
+            "vacation-starts_on": "2026-07-06",
+            "vacation-ends_on": "2026-07-24",
+            "vacation-note": "Semester",
+        },
+        VacationPeriod.objects.count,
     ),
     "admin:reporting_milestone_add": Sending(
         Role.ADMIN,

@@ -1,4 +1,4 @@
-"""The reporting: milestones, budget and costs, and the reporting calendar."""
+"""The reporting: milestones, budget and costs, the reporting calendar and vacations."""
 
 import datetime
 import random
@@ -23,7 +23,7 @@ from devtools.factories import (
 )
 from klientstod.dates import months_after
 from klientstod.models import Process
-from reporting.models import CostCategory, DeadlineKind, Financing, Metric
+from reporting.models import CostCategory, DeadlineKind, Financing, Metric, VacationPeriod
 from reporting.periods import TERTIALS, tertials_of
 from reporting.selectors import metric_counts
 
@@ -207,7 +207,21 @@ class Records(Referrals):
                 process=process, kind=kind, due_on=due, description=description, done_on=done_on
             )
 
+    def build_vacations(self, process: Process) -> None:
+        """Four weeks of summer vacation from the first Monday of July, each year so far."""
+        for year in range(process.starts_on.year, self.today.year + 1):
+            july = datetime.date(year, 7, 1)
+            first = july + datetime.timedelta(days=-july.weekday() % 7)
+            if process.starts_on <= first <= self.today:
+                VacationPeriod.objects.create(
+                    process=process,
+                    starts_on=first,
+                    ends_on=first + datetime.timedelta(days=25),
+                    note="Semester",
+                )
+
     def build_reporting(self, process: Process) -> None:
         self.build_milestones(process)
         self.build_budget(process)
         self.build_deadlines(process)
+        self.build_vacations(process)

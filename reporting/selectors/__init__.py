@@ -1,7 +1,8 @@
 """Every figure of the reports, each defined once, over a process and a period.
 
 An event counts in a period when it happened inside it (both days included);
-a state counts as it stood on the period's last day. The definition of each
+a state counts as it stood on the period's point in time: its last day, or
+today while the period runs (``Period.point_in_time``). The definition of each
 figure is written beside the query that computes it, and the same text is
 printed in the reports' "Definitioner" section. Each function makes a fixed
 number of aggregate queries, whatever the number of cases.
@@ -49,7 +50,7 @@ from .work import (
     MeetingFigures,
     bibliotherapy_figures,
     meeting_figures,
-    working_weeks,
+    working_days,
 )
 
 __all__ = [
@@ -93,5 +94,5 @@ __all__ = [
     "real_cases",
     "referral_figures",
     "tertial_report",
-    "working_weeks",
+    "working_days",
 ]

@@ -7,11 +7,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
+    Case as DbCase,
+)
+from django.db.models import (
+    CharField,
     Count,
     Exists,
     OuterRef,
     Q,
     Subquery,
+    Value,
+    When,
 )
 from django.utils.translation import gettext_lazy as _
 
@@ -36,14 +42,15 @@ from klientstod.models import (
 from referrals.models import NotRelevantReason, Referral, ReferralStatus
 
 from ..periods import Period
-from .cases import cases_active_at, cases_during, in_period, real_cases
+from .cases import cases_during, in_period
 
 # 1. Referrals ------------------------------------------------------------------------------------
 
 REFERRALS_DEFINITION = _(
     "Referrals received in the period. Actualised and not relevant: those of them decided by "
-    "the period's last day. The distributions (source, gender, age on the last day, interpreter, "
-    "SAMSYN) describe the actualised ones."
+    "the period's point in time (its last day, or today while it runs). The distributions "
+    "(source as organisation and unit, gender, age on that day, interpreter, SAMSYN) describe "
+    "the actualised ones."
 )
 
 
@@ -65,9 +72,18 @@ class ReferralFigures:
     samsyn_men: int = 0
 
 
-def referral_figures(process: Process, period: Period) -> ReferralFigures:
+def source_name(organisation: str | None, unit: str | None) -> str:
+    """The referring source as the reports print it: "unit – organisation", or the organisation."""
+    organisation = organisation or ""
+    return f"{unit} – {organisation}" if unit else organisation
+
+
+def referral_figures(
+    process: Process, period: Period, today: datetime.date | None = None
+) -> ReferralFigures:
+    day = period.point_in_time(today)
     received = Referral.objects.filter(process=process).filter(in_period("received_on", period))
-    decided = Q(decided_on__lte=period.end)
+    decided = Q(decided_on__lte=day)
     totals = received.aggregate(
         received=Count("pk"),
         actualised=Count("pk", filter=Q(status=ReferralStatus.ACTUALISED) & decided),
@@ -89,14 +105,18 @@ def referral_figures(process: Process, period: Period) -> ReferralFigures:
         (label, reasons.get(value, 0)) for value, label in NotRelevantReason.choices
     ]
     actualised = received.filter(decided, status=ReferralStatus.ACTUALISED)
-    figures.by_source = list(
-        actualised.values_list("organisation__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "organisation__name")
-        .values_list("organisation__name", "n")
+    figures.by_source = sorted(
+        (
+            (source_name(organisation, unit), n)
+            for organisation, unit, n in actualised.values_list("organisation__name", "unit__name")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("organisation__name", "unit__name", "n")
+        ),
+        key=lambda pair: (-pair[1], pair[0]),
     )
     band_counts = {
-        band: Count("pk", filter=ages.birth_date_q(band, on=period.end, field="client__birth_date"))
+        band: Count("pk", filter=ages.birth_date_q(band, on=day, field="client__birth_date"))
         for band in ages.AgeBand.values
     }
     people = actualised.aggregate(
@@ -129,7 +149,8 @@ def referral_figures(process: Process, period: Period) -> ReferralFigures:
 
 FIA_DEFINITION = _(
     "The FIA of every case open during the period, with its status as it stood on the period's "
-    "last day. A case without a recorded status counts as not started."
+    "point in time (its last day, or today while it runs). A case without a recorded status "
+    "counts as not started."
 )
 
 
@@ -147,11 +168,12 @@ class FiaFigures:
         return [(label, self.count(value)) for value, label in FiaStatus.choices]
 
 
-def fia_figures(process: Process, period: Period) -> FiaFigures:
-    latest = FiaStatusChange.objects.filter(
-        fia__case=OuterRef("pk"), changed_on__lte=period.end
-    ).order_by("-changed_on", "-pk")
-    cases = cases_during(process, period).annotate(
+def fia_figures(process: Process, period: Period, today: datetime.date | None = None) -> FiaFigures:
+    day = period.point_in_time(today)
+    latest = FiaStatusChange.objects.filter(fia__case=OuterRef("pk"), changed_on__lte=day).order_by(
+        "-changed_on", "-pk"
+    )
+    cases = cases_during(process, Period(period.start, day)).annotate(
         fia_status=Subquery(latest.values("status")[:1]),
         fia_reason=Subquery(latest.values("abort_reason")[:1]),
     )
@@ -181,12 +203,26 @@ def fia_figures(process: Process, period: Period) -> FiaFigures:
 # 3. Current interventions ------------------------------------------------------------------------
 
 INTERVENTIONS_DEFINITION = _(
-    "Interventions going on on the period's last day (started by then, not ended before it, not "
-    "cancelled), of cases open that day. FK applications are counted by their outcome. Unclear: "
-    "open cases with no such intervention, because no first meeting has been held, the case "
-    "started in the last 30 days, or the client missed two or more meetings in the period. Ended "
-    "planning: cases the client ended during the period."
+    "Every case open at some time from the period's first day to its point in time (the period's "
+    "last day or today, whichever is earlier) is in exactly one row. A case closed by that day: "
+    "ended planning if the client ended it, otherwise closed for another reason. An open case is "
+    "counted by its intervention going on that day (started by then, not ended before it, not "
+    "cancelled), the first that applies in the order of the rows. An FK application counts by its "
+    "outcome, also after it has ended. Unclear: open cases with no such intervention, because no "
+    "first meeting has been held, the case started in the 30 days up to the point in time, the "
+    "client missed two or more meetings in the period, or no intervention has been recorded yet."
 )
+
+#: The kinds of intervention in the order of the report's rows: an open case counts in the first.
+KIND_ORDER = [
+    InterventionKind.FK_APPLICATION,
+    InterventionKind.AF_MUNICIPALITY,
+    InterventionKind.HEALTH_MUNICIPALITY,
+    InterventionKind.STUDIES,
+    InterventionKind.WORK,
+    InterventionKind.INTERNSHIP,
+    InterventionKind.OTHER,
+]
 
 
 @dataclass
@@ -197,7 +233,10 @@ class InterventionFigures:
     unclear_no_first_meeting: int = 0
     unclear_recently_started: int = 0
     unclear_repeatedly_absent: int = 0
+    unclear_not_recorded: int = 0
     ended_planning: int = 0
+    closed_other: int = 0
+    cases: int = 0
 
     @property
     def unclear(self) -> int:
@@ -205,63 +244,80 @@ class InterventionFigures:
             self.unclear_no_first_meeting
             + self.unclear_recently_started
             + self.unclear_repeatedly_absent
+            + self.unclear_not_recorded
         )
 
     def count(self, kind: str) -> int:
         return self.by_kind.get(kind, 0)
 
+    @property
+    def rows_total(self) -> int:
+        """The sum of the section's rows (not the sub-rows): every case of ``cases`` once."""
+        return sum(self.by_kind.values()) + self.unclear + self.ended_planning + self.closed_other
 
-def intervention_figures(process: Process, period: Period) -> InterventionFigures:
-    open_cases = cases_active_at(process, period.end)
-    current = Intervention.objects.filter(case__in=open_cases, starts_on__lte=period.end).filter(
-        (Q(ends_on__isnull=True) | Q(ends_on__gte=period.end))
-        & ~Q(status=InterventionStatus.CANCELLED)
+
+def intervention_figures(
+    process: Process, period: Period, today: datetime.date | None = None
+) -> InterventionFigures:
+    day = period.point_in_time(today)
+    current = Intervention.objects.filter(case=OuterRef("pk"), starts_on__lte=day).exclude(
+        status=InterventionStatus.CANCELLED
     )
-    # A case counts once per kind, however many interventions of that kind it has.
-    by_kind = dict(
-        current.values_list("kind")
-        .annotate(n=Count("case", distinct=True))
-        .values_list("kind", "n")
-    )
-    outcomes = dict(
-        current.filter(kind=InterventionKind.FK_APPLICATION)
-        .values_list("fk_outcome")
-        .annotate(n=Count("case", distinct=True))
-        .values_list("fk_outcome", "n")
-    )
-    without = open_cases.exclude(Exists(current.filter(case=OuterRef("pk"))))
-    held_by_end = Meeting.objects.filter(
+    # An FK application keeps its outcome when it ends; any other kind counts while it goes on.
+    going_on = current.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+    fk = current.filter(kind=InterventionKind.FK_APPLICATION).order_by("-starts_on", "-pk")
+    held_by_day = Meeting.objects.filter(
         case=OuterRef("pk"),
         status=MeetingStatus.HELD,
-        starts_at__lt=local_time(period.end + datetime.timedelta(days=1)),
+        starts_at__lt=local_time(day + datetime.timedelta(days=1)),
     )
-    recent = period.end - datetime.timedelta(days=30)
     no_shows = Meeting.objects.filter(
         case=OuterRef("pk"),
         status=MeetingStatus.NO_SHOW,
         starts_at__gte=local_time(period.start),
-        starts_at__lt=local_time(period.end + datetime.timedelta(days=1)),
+        starts_at__lt=local_time(day + datetime.timedelta(days=1)),
     )
-    unclear = without.annotate(
-        held=Exists(held_by_end),
-        absences=Subquery(no_shows.values("case").annotate(n=Count("pk")).values("n")[:1]),
-    ).aggregate(
-        no_first=Count("pk", filter=Q(held=False)),
-        recent=Count("pk", filter=Q(held=True, start_date__gt=recent)),
-        absent=Count("pk", filter=Q(held=True, start_date__lte=recent, absences__gte=2)),
+    recent = day - datetime.timedelta(days=30)
+    closed = Q(closed_on__isnull=False, closed_on__lte=day)
+    row = DbCase(
+        When(closed & Q(closure_outcome=ClosureOutcome.CLIENT_ENDED), then=Value("ended")),
+        When(closed, then=Value("closed_other")),
+        When(Exists(fk), then=Value(InterventionKind.FK_APPLICATION.value)),
+        *[
+            When(Exists(going_on.filter(kind=kind)), then=Value(kind.value))
+            for kind in KIND_ORDER[1:]
+        ],
+        When(~Exists(held_by_day), then=Value("no_first")),
+        When(start_date__gt=recent, then=Value("recent")),
+        When(absences__gte=2, then=Value("absent")),
+        default=Value("not_recorded"),
+        output_field=CharField(),
     )
-    ended = (
-        real_cases(process)
-        .filter(closure_outcome=ClosureOutcome.CLIENT_ENDED)
-        .filter(in_period("closed_on", period))
-        .count()
+    cases = (
+        cases_during(process, Period(period.start, day))
+        .annotate(
+            absences=Subquery(no_shows.values("case").annotate(n=Count("pk")).values("n")[:1]),
+            fk_outcome=Subquery(fk.values("fk_outcome")[:1]),
+        )
+        .annotate(row=row)
     )
+    counts = dict(cases.values_list("row").annotate(n=Count("pk")).values_list("row", "n"))
+    outcomes = dict(
+        cases.filter(row=InterventionKind.FK_APPLICATION)
+        .values_list("fk_outcome")
+        .annotate(n=Count("pk"))
+        .values_list("fk_outcome", "n")
+    )
+    by_kind = {kind.value: counts[kind.value] for kind in KIND_ORDER if counts.get(kind.value)}
     return InterventionFigures(
-        fk_applications=by_kind.get(InterventionKind.FK_APPLICATION, 0),
+        fk_applications=counts.get(InterventionKind.FK_APPLICATION.value, 0),
         fk_by_outcome=[(label, outcomes.get(value, 0)) for value, label in FkOutcome.choices],
         by_kind=by_kind,
-        unclear_no_first_meeting=unclear["no_first"],
-        unclear_recently_started=unclear["recent"],
-        unclear_repeatedly_absent=unclear["absent"],
-        ended_planning=ended,
+        unclear_no_first_meeting=counts.get("no_first", 0),
+        unclear_recently_started=counts.get("recent", 0),
+        unclear_repeatedly_absent=counts.get("absent", 0),
+        unclear_not_recorded=counts.get("not_recorded", 0),
+        ended_planning=counts.get("ended", 0),
+        closed_other=counts.get("closed_other", 0),
+        cases=sum(counts.values()),
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klientstod.models import (
@@ -75,17 +77,24 @@ class Report:
 
 
 def tertial_report(
-    process: Process, period: Period, excluded_weeks: set[int] | None = None
+    process: Process,
+    period: Period,
+    today: datetime.date | None = None,
 ) -> Report:
-    """Every section of the status report (Lägesrapport) for one process and period."""
+    """Every section of the status report (Lägesrapport) for one process and period.
+
+    ``today``: the day the report is made (the local date if not given); a running period's
+    states count as they stand that day.
+    """
+    today = today or timezone.localdate()
     return Report(
         process=process,
         period=period,
-        referrals=referral_figures(process, period),
-        fia=fia_figures(process, period),
-        interventions=intervention_figures(process, period),
-        meetings=meeting_figures(process, period, excluded_weeks),
-        bibliotherapy=bibliotherapy_figures(process, period),
+        referrals=referral_figures(process, period, today),
+        fia=fia_figures(process, period, today),
+        interventions=intervention_figures(process, period, today),
+        meetings=meeting_figures(process, period, today),
+        bibliotherapy=bibliotherapy_figures(process, period, today),
         milestones=milestone_rows(process, period),
         budget=budget_figures(process, period),
         outcome=outcome_figures(process, period),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import holidays
 from django.db.models import (
     Count,
     Exists,
@@ -32,6 +34,7 @@ from klientstod.models import (
     Process,
 )
 
+from ..models import VacationPeriod
 from ..periods import Period
 from .cases import cases_active_at, cases_during
 
@@ -39,8 +42,10 @@ from .cases import cases_active_at, cases_during
 
 MEETINGS_DEFINITION = _(
     "Meetings whose time fell in the period. Cancelled or rebooked: every meeting that did not "
-    "take place, by its cause. Per week: divided by the period's working weeks (weeks with a "
-    "weekday in the period, less the holiday weeks left out)."
+    "take place, by its cause. Working days: the weekdays of the period up to its point in time "
+    "(its last day, or today while it runs), less Swedish public holidays, Midsummer Eve, "
+    "Christmas Eve and New Year's Eve, and less the process's own vacation periods. Working "
+    "weeks: working days divided by five. Per week: divided by the working weeks."
 )
 
 CANCELLED_BY_US_DEFINITION = _(
@@ -69,34 +74,55 @@ class MeetingFigures:
     by_cause: list[tuple[Any, int]] = field(default_factory=list)
     cancelled_by_us: int = 0
     cancelled_by_us_by_reason: list[tuple[Any, int]] = field(default_factory=list)
-    working_weeks: int = 0
-    excluded_weeks: list[int] = field(default_factory=list)
+    working_days: int = 0
+    vacations: list[VacationPeriod] = field(default_factory=list)
     per_week: list[tuple[datetime.date, int, int]] = field(default_factory=list)
 
     @property
+    def working_weeks(self) -> Decimal:
+        """Working days divided by five, to one decimal."""
+        return (Decimal(self.working_days) / 5).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
     def not_held_per_week(self) -> Decimal:
-        if not self.working_weeks:
+        if not self.working_days:
             return Decimal(0)
-        return (Decimal(self.not_held) / self.working_weeks).quantize(Decimal("0.1"))
+        per_day = Decimal(self.not_held) * 5 / self.working_days
+        return per_day.quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def working_weeks(period: Period, excluded: set[int]) -> list[datetime.date]:
-    """The Mondays of the weeks with a weekday inside the period, less the excluded week numbers."""
-    monday = period.start - datetime.timedelta(days=period.start.weekday())
-    weeks = []
-    while monday <= period.end:
-        weekdays = [monday + datetime.timedelta(days=n) for n in range(5)]
-        inside = any(period.start <= day <= period.end for day in weekdays)
-        if inside and monday.isocalendar().week not in excluded:
-            weeks.append(monday)
-        monday += datetime.timedelta(days=7)
-    return weeks
+#: The days off of the Swedish calendar besides weekends: public holidays, and the eves of
+#: Midsummer, Christmas and New Year that workplaces keep as holidays.
+HOLIDAY_CATEGORIES = (holidays.PUBLIC, holidays.DE_FACTO)
+
+
+def days_off(years: range) -> holidays.HolidayBase:
+    return holidays.country_holidays("SE", years=years, categories=HOLIDAY_CATEGORIES)
+
+
+def working_days(
+    period: Period, vacations: Iterable[VacationPeriod] = (), today: datetime.date | None = None
+) -> list[datetime.date]:
+    """The weekdays of the period up to its point in time, less holidays and vacation days."""
+    last = period.point_in_time(today)
+    off = days_off(range(period.start.year, last.year + 1))
+    away = [(v.starts_on, v.ends_on) for v in vacations]
+    days = []
+    day = period.start
+    while day <= last:
+        if (
+            day.weekday() < 5
+            and day not in off
+            and not any(first <= day <= final for first, final in away)
+        ):
+            days.append(day)
+        day += datetime.timedelta(days=1)
+    return days
 
 
 def meeting_figures(
-    process: Process, period: Period, excluded_weeks: set[int] | None = None
+    process: Process, period: Period, today: datetime.date | None = None
 ) -> MeetingFigures:
-    excluded = excluded_weeks or set()
     meetings = Meeting.objects.filter(
         case__process=process,
         starts_at__gte=local_time(period.start),
@@ -128,7 +154,20 @@ def meeting_figures(
         )
         .values_list("week", "held", "not_held")
     }
-    weeks = working_weeks(period, excluded)
+    vacations = list(
+        VacationPeriod.objects.filter(
+            process=process, starts_on__lte=period.end, ends_on__gte=period.start
+        ).order_by("starts_on")
+    )
+    days = working_days(period, vacations, today)
+    # Week by week: every week with a weekday in the period up to its point in time.
+    last = period.point_in_time(today)
+    calendar = (
+        period.start + datetime.timedelta(days=n) for n in range((last - period.start).days + 1)
+    )
+    mondays = sorted(
+        {day - datetime.timedelta(days=day.weekday()) for day in calendar if day.weekday() < 5}
+    )
     return MeetingFigures(
         booked=sum(counts.values()),
         held=counts.get(MeetingStatus.HELD, 0),
@@ -138,18 +177,19 @@ def meeting_figures(
         cancelled_by_us_by_reason=[
             (reason.label, reasons.get(reason, 0)) for reason in MeetingCancelReason
         ],
-        working_weeks=len(weeks),
-        excluded_weeks=sorted(excluded),
-        per_week=[(monday, *weekly.get(monday, (0, 0))) for monday in weeks],
+        working_days=len(days),
+        vacations=vacations,
+        per_week=[(monday, *weekly.get(monday, (0, 0))) for monday in mondays],
     )
 
 
 # 5. Bibliotherapy --------------------------------------------------------------------------------
 
 BIBLIOTHERAPY_DEFINITION = _(
-    "Offers made by the period's last day to clients of cases open during the period, with the "
-    "answer as it stands. Started: came to at least one group session by the last day. Still to "
-    "be offered: cases open on the last day without any offer."
+    "Offers made by the period's point in time (its last day, or today while it runs) to "
+    "clients of cases open during the period, with the answer as it stands. Started: came to at "
+    "least one group session by that day. Still to be offered: cases open that day without any "
+    "offer."
 )
 
 
@@ -166,11 +206,14 @@ class BibliotherapyFigures:
     still_to_offer: int = 0
 
 
-def bibliotherapy_figures(process: Process, period: Period) -> BibliotherapyFigures:
+def bibliotherapy_figures(
+    process: Process, period: Period, today: datetime.date | None = None
+) -> BibliotherapyFigures:
+    day = period.point_in_time(today)
     offers = BibliotherapyOffer.objects.filter(
-        case__in=cases_during(process, period), offered_on__lte=period.end
+        case__in=cases_during(process, Period(period.start, day)), offered_on__lte=day
     )
-    came = GroupSession.objects.filter(attended=OuterRef("pk"), held_on__lte=period.end)
+    came = GroupSession.objects.filter(attended=OuterRef("pk"), held_on__lte=day)
     totals = offers.annotate(came=Exists(came)).aggregate(
         offered=Count("pk", filter=~Q(response=OfferResponse.NOT_OFFERED_LANGUAGE)),
         accepted=Count("pk", filter=Q(response=OfferResponse.ACCEPTED)),
@@ -185,7 +228,7 @@ def bibliotherapy_figures(process: Process, period: Period) -> BibliotherapyFigu
             "pk",
             filter=Q(
                 participation=ParticipationStatus.COMPLETED,
-                participation_changed_on__lte=period.end,
+                participation_changed_on__lte=day,
             ),
         ),
         declined=Count("pk", filter=Q(response=OfferResponse.DECLINED)),
@@ -198,11 +241,9 @@ def bibliotherapy_figures(process: Process, period: Period) -> BibliotherapyFigu
         .values_list("decline_reason", "n")
     )
     still = (
-        cases_active_at(process, period.end)
+        cases_active_at(process, day)
         .exclude(
-            Exists(
-                BibliotherapyOffer.objects.filter(case=OuterRef("pk"), offered_on__lte=period.end)
-            )
+            Exists(BibliotherapyOffer.objects.filter(case=OuterRef("pk"), offered_on__lte=day))
         )
         .count()
     )
