@@ -76,6 +76,23 @@ def held_fia_sessions(case: Case) -> int:
     return case.meetings.filter(kind=MeetingKind.FIA_SESSION, status=MeetingStatus.HELD).count()
 
 
+def effective_date(
+    on: datetime.date | None,
+    *,
+    field: str,
+    not_before: datetime.date | None,
+    message: str,
+) -> datetime.date:
+    """The day a change takes effect: today unless given, never ahead, never before
+    ``not_before`` (the start of the record it belongs to, or its previous change)."""
+    day = on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+    if not_before is not None and day < not_before:
+        raise ValidationError({field: message % {"day": not_before.isoformat()}})
+    return day
+
+
 def fia_set_status(
     *,
     fia: FiaInterview,
@@ -84,11 +101,26 @@ def fia_set_status(
     on_site_interpreter: bool | None = None,
     on: datetime.date | None = None,
 ) -> FiaInterview:
+    """Move the FIA on, dated ``on`` (today unless given; not before the case started or
+    the FIA's previous step); the history keeps the date and when it was entered."""
     with transaction.atomic():
         if fia.pk is None:
             fia.save()
         locked = FiaInterview.objects.select_for_update().select_related("case").get(pk=fia.pk)
         if status != locked.status:
+            previous = max(
+                filter(None, [locked.case.start_date, locked.status_changed_on]),
+                default=None,
+            )
+            on = effective_date(
+                on,
+                field="on",
+                not_before=previous,
+                message=_(
+                    "The change cannot be dated before the case started or the FIA's "
+                    "previous step (%(day)s)."
+                ),
+            )
             if status not in FIA_TRANSITIONS[locked.status]:
                 raise ValidationError(
                     {
@@ -108,7 +140,7 @@ def fia_set_status(
                         )
                     }
                 )
-            locked.status_changed_on = on or timezone.localdate()
+            locked.status_changed_on = on
         if status == FiaStatus.ABORTED and not abort_reason:
             raise ValidationError({"abort_reason": _("Give the reason the FIA was aborted.")})
         changed = status != locked.status or (
@@ -125,6 +157,7 @@ def fia_set_status(
                 status=locked.status,
                 abort_reason=locked.abort_reason,
                 changed_on=locked.status_changed_on or timezone.localdate(),
+                entered_at=timezone.now(),
             )
         fia.refresh_from_db()
         return locked
@@ -328,7 +361,13 @@ def offer_save(
     with transaction.atomic():
         if offer.response == OfferResponse.ACCEPTED and not offer.participation:
             offer.participation = ParticipationStatus.TO_BE_BOOKED
-            offer.participation_changed_on = on or timezone.localdate()
+            offer.participation_changed_on = effective_date(
+                on,
+                field="offered_on",
+                not_before=offer.offered_on,
+                message=_("The answer cannot be dated before the offer (%(day)s)."),
+            )
+            offer.participation_entered_at = timezone.now()
         if offer.response != OfferResponse.ACCEPTED:
             offer.participation = ""
             offer.group = None
@@ -365,7 +404,19 @@ def participation_set(
                     }
                 )
             locked.participation = status
-            locked.participation_changed_on = on or timezone.localdate()
+            locked.participation_changed_on = effective_date(
+                on,
+                field="on",
+                not_before=max(
+                    filter(None, [locked.offered_on, locked.participation_changed_on]),
+                    default=None,
+                ),
+                message=_(
+                    "The change cannot be dated before the offer or the participation's "
+                    "previous step (%(day)s)."
+                ),
+            )
+            locked.participation_entered_at = timezone.now()
         if status == ParticipationStatus.STARTED and group is None and locked.group is None:
             raise ValidationError({"group": _("Choose the group the client started in.")})
         if group is not None:

@@ -147,8 +147,9 @@ def referral_actualise(
 
     The decision is dated ``on`` (today unless given); the case starts no earlier than
     the referral was received. A first meeting in the future is booked and a welcome
-    letter written; one already past is recorded as held with ``first_meeting_note``
-    (without a note it stays booked, awaiting its outcome), and no letter is written.
+    letter written; one already past is recorded as held with ``first_meeting_note``, and
+    no letter is written (without a note it stays booked, awaiting its outcome, as when the
+    decision is replayed on its own day).
 
     All or nothing: a refusal at any step leaves no client, case, meeting or letter behind.
     """
@@ -240,8 +241,8 @@ def referral_actualise(
             if organisation.pk not in already
         )
         audit.record_created(given)
-        if starts_at > now:
-            # A welcome letter invites to a meeting still ahead; none for one already past.
+        if not held:
+            # A welcome letter invites to the meeting; none for one already held.
             Letter.objects.create(
                 referral=locked, kind=Letter.Kind.WELCOME, meeting=meeting, created_by=by
             )

@@ -10,11 +10,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from klientstod.models import Case, Meeting
+from interventions import services as interventions
+from interventions.models import BibliotherapyGroup, BibliotherapyOffer, FiaStatusChange
+from klientstod import services as core
+from klientstod.models import Case, Consent, Meeting, Role
 from referrals import services as referrals
 from referrals.models import Letter
 
-from .factories import ReferralFactory
+from .factories import CaseFactory, ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +207,120 @@ def test_a_first_meeting_is_not_before_the_referral(coordinator_client, process)
         ),
     )
     assert response.context["form"].errors["first_meeting_at"]
+
+
+# FIA, bibliotherapy, closure and follow-up ----------------------------------------------------
+
+
+@pytest.fixture
+def old_case(process, coordinator):
+    return CaseFactory(process=process, coordinator=coordinator, start_date=today() - days(60))
+
+
+def test_a_fia_step_entered_late_keeps_its_day_and_when_it_was_entered(
+    coordinator_client, old_case
+):
+    url = reverse("interventions:fia", args=[old_case.pk])
+    before = timezone.now()
+    response = coordinator_client.post(
+        url, {"status": "planned", "on": (today() - days(40)).isoformat()}
+    )
+    assert response.status_code == 302
+    change = FiaStatusChange.objects.get()
+    assert (change.status, change.changed_on) == ("planned", today() - days(40))
+    assert change.entered_at >= before
+
+
+@pytest.mark.parametrize("offset", [-61, 1])
+def test_a_fia_step_is_never_before_the_case_nor_in_the_future(
+    coordinator_client, old_case, offset
+):
+    response = coordinator_client.post(
+        reverse("interventions:fia", args=[old_case.pk]),
+        {"status": "planned", "on": (today() + days(offset)).isoformat()},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["on"]
+    assert not FiaStatusChange.objects.exists()
+
+
+def test_a_fia_step_is_not_before_its_previous_step(old_case):
+    fia = interventions.fia_set_status(
+        fia=interventions.fia_for(old_case), status="planned", on=today() - days(10)
+    )
+    with pytest.raises(ValidationError) as refused:
+        interventions.fia_set_status(fia=fia, status="ongoing", on=today() - days(20))
+    assert "on" in refused.value.message_dict
+    assert list(FiaStatusChange.objects.values_list("status", flat=True)) == ["planned"]
+
+
+def test_a_participation_entered_late_keeps_its_day(client, process, coordinator, old_case):
+    offer = interventions.offer_save(
+        offer=BibliotherapyOffer(case=old_case, offered_on=today() - days(50), response="accepted"),
+        by=coordinator,
+        on=today() - days(50),
+    )
+    group = BibliotherapyGroup.objects.create(
+        process=process, name="Läsgruppen", starts_on=today() - days(45)
+    )
+    librarian = UserFactory(role=Role.BIBLIOTHERAPIST)
+    librarian.processes.add(process)
+    client.force_login(librarian)
+    url = reverse("interventions:participant-detail", args=[offer.pk])
+    early = client.post(
+        url,
+        {"participation": "started", "group": group.pk, "on": (today() - days(51)).isoformat()},
+    )
+    assert early.status_code == 200
+    assert early.context["form"].errors["on"]
+    before = timezone.now()
+    response = client.post(
+        url,
+        {"participation": "started", "group": group.pk, "on": (today() - days(44)).isoformat()},
+    )
+    assert response.status_code == 302
+    offer.refresh_from_db()
+    assert (offer.participation, offer.participation_changed_on) == (
+        "started",
+        today() - days(44),
+    )
+    assert offer.participation_entered_at is not None
+    assert offer.participation_entered_at >= before
+
+
+def test_an_acceptance_is_lined_up_from_the_day_of_the_offer(coordinator_client, old_case):
+    response = coordinator_client.post(
+        reverse("interventions:offer-create", args=[old_case.pk]),
+        {"offered_on": (today() - days(30)).isoformat(), "response": "accepted"},
+    )
+    assert response.status_code == 302
+    offer = BibliotherapyOffer.objects.get()
+    assert (offer.participation, offer.participation_changed_on) == (
+        "to_be_booked",
+        today() - days(30),
+    )
+
+
+def test_closure_and_follow_up_keep_their_day_and_when_they_were_entered(old_case, coordinator):
+    before = timezone.now()
+    core.case_close(
+        case=old_case,
+        closed_on=today() - days(20),
+        outcome="work",
+        income_source_end="employment",
+        followup_consent=True,
+        by=coordinator,
+    )
+    core.case_follow_up(
+        case=old_case, done_on=today() - days(2), result="Arbetar kvar.", by=coordinator
+    )
+    old_case.refresh_from_db()
+    assert (old_case.closed_on, old_case.followup_done_on) == (
+        today() - days(20),
+        today() - days(2),
+    )
+    assert old_case.closure_entered_at is not None
+    assert old_case.closure_entered_at >= before
+    assert old_case.followup_entered_at is not None
+    assert old_case.followup_entered_at >= before
+    assert Consent.objects.get(client=old_case.client).given_on == today() - days(20)
