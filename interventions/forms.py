@@ -421,6 +421,16 @@ class InformationMeetingForm(forms.ModelForm):
 
 
 class InterventionForm(forms.ModelForm):
+    changed_on = forms.DateField(
+        label=_("Status or outcome since"),
+        widget=DateInput(),
+        required=False,
+        help_text=_(
+            "Only when the status or the FK outcome changes: the day it changed; today unless "
+            "you enter it afterwards (a new intervention: its start)."
+        ),
+    )
+
     class Meta:
         model = Intervention
         fields = [
@@ -454,8 +464,13 @@ class InterventionForm(forms.ModelForm):
                 Column("ends_on", css_class="col-md-4"),
                 Column("fk_outcome", css_class="col-md-4"),
             ),
+            Row(Column("changed_on", css_class="col-md-4")),
             "note",
         )
+
+    def clean_changed_on(self) -> datetime.date | None:
+        day = self.cleaned_data.get("changed_on")
+        return _not_future(day) if day else None
 
 
 class ContactForm(forms.ModelForm):

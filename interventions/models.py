@@ -540,6 +540,32 @@ class Intervention(models.Model):
             raise ValidationError(errors)
 
 
+class InterventionChange(models.Model):
+    """Each status and FK outcome an intervention took, from when, and when it was entered."""
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="history")
+    status = models.CharField(_("status"), max_length=20, choices=InterventionStatus.choices)
+    fk_outcome = models.CharField(
+        _("outcome at the social insurance agency"),
+        max_length=30,
+        choices=FkOutcome.choices,
+        blank=True,
+    )
+    changed_on = models.DateField(_("from"))
+    entered_at = models.DateTimeField(_("entered"), default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_on", "pk"]
+        verbose_name = _("intervention change")
+        verbose_name_plural = _("intervention changes")
+        indexes = [
+            models.Index(fields=["intervention", "changed_on"], name="intervention_history_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.changed_on}"
+
+
 # Collaboration ------------------------------------------------------------------------
 
 

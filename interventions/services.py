@@ -25,6 +25,8 @@ from .models import (
     FiaStatus,
     FiaStatusChange,
     GroupSession,
+    Intervention,
+    InterventionChange,
     Occasion,
     OfferResponse,
     ParticipationStatus,
@@ -454,6 +456,52 @@ def session_record(
         BibliotherapyOffer.objects.filter(pk__in=[offer.pk for offer in starting]).update(**started)
         audit.record_updated(starting, **started)
         return session
+
+
+# Interventions ----------------------------------------------------------------------------
+
+
+def intervention_save(
+    *, intervention: Intervention, on: datetime.date | None = None
+) -> Intervention:
+    """Save an intervention; a new status or FK outcome is dated ``on`` (today unless given).
+
+    The date is never in the future, never before the intervention started or its
+    previous change; the history keeps it and when it was entered.
+    """
+    with transaction.atomic():
+        stored = (
+            Intervention.objects.select_for_update().filter(pk=intervention.pk).first()
+            if intervention.pk
+            else None
+        )
+        changed = stored is None or (stored.status, stored.fk_outcome) != (
+            intervention.status,
+            intervention.fk_outcome,
+        )
+        intervention.full_clean()
+        intervention.save()
+        if changed:
+            last = intervention.history.order_by("-changed_on", "-pk").first()
+            day = effective_date(
+                on or (intervention.starts_on if stored is None else None),
+                field="changed_on",
+                not_before=max(
+                    filter(None, [intervention.starts_on, last.changed_on if last else None])
+                ),
+                message=_(
+                    "The change cannot be dated before the intervention started or its "
+                    "previous change (%(day)s)."
+                ),
+            )
+            InterventionChange.objects.create(
+                intervention=intervention,
+                status=intervention.status,
+                fk_outcome=intervention.fk_outcome,
+                changed_on=day,
+                entered_at=timezone.now(),
+            )
+        return intervention
 
 
 # Samverkan ----------------------------------------------------------------------------------

@@ -434,9 +434,16 @@ def intervention_create(request: AuthenticatedRequest, case_pk: int) -> HttpResp
     case = _case(request, case_pk)
     form = InterventionForm(request.POST or None, instance=Intervention(case=case))
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The intervention was added."))
-        return redirect(case)
+        try:
+            services.intervention_save(
+                intervention=form.instance, on=form.cleaned_data["changed_on"]
+            )
+        except ValidationError as error:
+            form.instance.pk = None
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The intervention was added."))
+            return redirect(case)
     return render(request, "interventions/intervention_form.html", {"form": form, "case": case})
 
 
@@ -447,9 +454,15 @@ def intervention_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     form = InterventionForm(request.POST or None, instance=intervention)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The intervention was saved."))
-        return redirect(intervention.case)
+        try:
+            services.intervention_save(
+                intervention=form.instance, on=form.cleaned_data["changed_on"]
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The intervention was saved."))
+            return redirect(intervention.case)
     return render(
         request,
         "interventions/intervention_form.html",

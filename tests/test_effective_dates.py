@@ -11,13 +11,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interventions import services as interventions
-from interventions.models import BibliotherapyGroup, BibliotherapyOffer, FiaStatusChange
+from interventions.models import (
+    BibliotherapyGroup,
+    BibliotherapyOffer,
+    FiaStatusChange,
+    Intervention,
+    InterventionChange,
+)
 from klientstod import services as core
 from klientstod.models import Case, Consent, Meeting, Role
 from referrals import services as referrals
 from referrals.models import Letter
 
-from .factories import CaseFactory, ReferralFactory, UserFactory
+from .factories import CaseFactory, InterventionFactory, ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -324,3 +330,57 @@ def test_closure_and_follow_up_keep_their_day_and_when_they_were_entered(old_cas
     assert old_case.followup_entered_at is not None
     assert old_case.followup_entered_at >= before
     assert Consent.objects.get(client=old_case.client).given_on == today() - days(20)
+
+
+# Interventions ------------------------------------------------------------------------------
+
+
+def intervention_data(**changes: str) -> dict[str, str]:
+    data = {
+        "kind": "fk_application",
+        "starts_on": (today() - days(40)).isoformat(),
+        "status": "ongoing",
+        "fk_outcome": "applied",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_intervention_keeps_each_status_and_outcome_with_its_day(coordinator_client, old_case):
+    created = coordinator_client.post(
+        reverse("interventions:intervention-create", args=[old_case.pk]), intervention_data()
+    )
+    assert created.status_code == 302
+    intervention = Intervention.objects.get()
+    url = reverse("interventions:intervention-update", args=[intervention.pk])
+    unchanged = coordinator_client.post(
+        url, intervention_data(changed_on=(today() - days(5)).isoformat())
+    )
+    assert unchanged.status_code == 302
+    before = timezone.now()
+    rejected = coordinator_client.post(
+        url,
+        intervention_data(fk_outcome="rejected", changed_on=(today() - days(10)).isoformat()),
+    )
+    assert rejected.status_code == 302
+    history = list(InterventionChange.objects.values_list("fk_outcome", "changed_on"))
+    assert history == [("applied", today() - days(40)), ("rejected", today() - days(10))]
+    assert InterventionChange.objects.get(fk_outcome="rejected").entered_at >= before
+
+
+@pytest.mark.parametrize("offset", [-41, 1])
+def test_an_intervention_change_is_never_before_its_start_nor_ahead(
+    coordinator_client, old_case, offset
+):
+    intervention = InterventionFactory(
+        case=old_case, kind="fk_application", fk_outcome="applied", starts_on=today() - days(40)
+    )
+    response = coordinator_client.post(
+        reverse("interventions:intervention-update", args=[intervention.pk]),
+        intervention_data(fk_outcome="granted", changed_on=(today() + days(offset)).isoformat()),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["changed_on"]
+    intervention.refresh_from_db()
+    assert intervention.fk_outcome == "applied"
+    assert not InterventionChange.objects.exists()
