@@ -384,3 +384,14 @@ def test_an_intervention_change_is_never_before_its_start_nor_ahead(
     intervention.refresh_from_db()
     assert intervention.fk_outcome == "applied"
     assert not InterventionChange.objects.exists()
+
+
+def test_the_referral_page_says_a_decision_was_entered_afterwards(
+    coordinator_client, coordinator, process
+):
+    referral = ReferralFactory(process=process, received_on=today() - days(20))
+    referrals.referral_decline(
+        referral=referral, reason="work", note="", by=coordinator, on=today() - days(12)
+    )
+    page = coordinator_client.get(referral.get_absolute_url()).content.decode()
+    assert f"Registrerat i efterhand, den {today():%Y-%m-%d}" in page
