@@ -360,6 +360,13 @@ def offer_save(
 
     A participation that starts here is dated ``on`` (today unless given).
     """
+    if offer.offered_on and offer.offered_on < offer.case.start_date:
+        raise ValidationError(
+            {
+                "offered_on": _("The offer cannot be dated before the case started (%(day)s).")
+                % {"day": offer.case.start_date.isoformat()}
+            }
+        )
     with transaction.atomic():
         if offer.response == OfferResponse.ACCEPTED and not offer.participation:
             offer.participation = ParticipationStatus.TO_BE_BOOKED
@@ -475,6 +482,16 @@ def intervention_save(
             if intervention.pk
             else None
         )
+        case_start = intervention.case.start_date
+        if intervention.starts_on and intervention.starts_on < case_start:
+            raise ValidationError(
+                {
+                    "starts_on": _(
+                        "The intervention cannot start before the case started (%(day)s)."
+                    )
+                    % {"day": case_start.isoformat()}
+                }
+            )
         changed = stored is None or (stored.status, stored.fk_outcome) != (
             intervention.status,
             intervention.fk_outcome,

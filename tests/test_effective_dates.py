@@ -395,3 +395,19 @@ def test_the_referral_page_says_a_decision_was_entered_afterwards(
     )
     page = coordinator_client.get(referral.get_absolute_url()).content.decode()
     assert f"Registrerat i efterhand, den {today():%Y-%m-%d}" in page
+
+
+def test_an_offer_or_intervention_is_not_dated_before_its_case(coordinator_client, old_case):
+    early = (old_case.start_date - days(1)).isoformat()
+    offer = coordinator_client.post(
+        reverse("interventions:offer-create", args=[old_case.pk]),
+        {"offered_on": early, "response": "accepted"},
+    )
+    assert offer.context["form"].errors["offered_on"]
+    intervention = coordinator_client.post(
+        reverse("interventions:intervention-create", args=[old_case.pk]),
+        intervention_data(starts_on=early),
+    )
+    assert intervention.context["form"].errors["starts_on"]
+    assert not BibliotherapyOffer.objects.exists()
+    assert not Intervention.objects.exists()
