@@ -58,11 +58,32 @@ def _not_future(day: datetime.date) -> datetime.date:
     return day
 
 
+def effective_date_field(label: Any = None) -> forms.DateField:
+    """The day a state change took effect: today unless the user enters it afterwards."""
+    return forms.DateField(
+        label=label or _("From"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("The day it happened; today unless you enter it afterwards."),
+    )
+
+
+def clean_effective_date(
+    day: datetime.date | None, not_before: datetime.date | None, message: Any
+) -> datetime.date:
+    """Today when left empty; never in the future, never before ``not_before``."""
+    day = _not_future(day or timezone.localdate())
+    if not_before is not None and day < not_before:
+        raise ValidationError(message % {"day": not_before.isoformat()})
+    return day
+
+
 # FIA ---------------------------------------------------------------------------------------
 
 
 class FiaStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("FIA status"), choices=FiaStatus.choices)
+    on = effective_date_field()
     abort_reason = forms.ChoiceField(
         label=_("Reason for aborting"),
         choices=[("", "–"), *FiaAbortReason.choices],
@@ -73,9 +94,22 @@ class FiaStatusForm(forms.Form):
         label=_("Held with an on-site interpreter"), required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        self.case = case
+        kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        self.helper = form_helper("status", "abort_reason", "on_site_interpreter")
+        self.helper = form_helper(
+            Row(Column("status", css_class="col-md-8"), Column("on", css_class="col-md-4")),
+            "abort_reason",
+            "on_site_interpreter",
+        )
+
+    def clean_on(self) -> datetime.date:
+        return clean_effective_date(
+            self.cleaned_data.get("on"),
+            self.case.start_date,
+            _("The change cannot be dated before the case started (%(day)s)."),
+        )
 
 
 class FiaSummaryForm(forms.Form):
@@ -333,16 +367,28 @@ class ParticipationForm(forms.Form):
     group = forms.ModelChoiceField(
         label=_("Group"), queryset=BibliotherapyGroup.objects.none(), required=False
     )
+    on = effective_date_field()
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, offer: BibliotherapyOffer, **kwargs: Any) -> None:
+        self.offer = offer
+        kwargs.setdefault("initial", {}).setdefault("on", timezone.localdate())
         super().__init__(*args, **kwargs)
         cast(
             forms.ModelChoiceField, self.fields["group"]
         ).queryset = BibliotherapyGroup.objects.visible_to(user)
         self.helper = form_helper(
             Row(
-                Column("participation", css_class="col-md-6"), Column("group", css_class="col-md-6")
+                Column("participation", css_class="col-md-4"),
+                Column("group", css_class="col-md-5"),
+                Column("on", css_class="col-md-3"),
             )
+        )
+
+    def clean_on(self) -> datetime.date:
+        return clean_effective_date(
+            self.cleaned_data.get("on"),
+            self.offer.offered_on,
+            _("The change cannot be dated before the offer (%(day)s)."),
         )
 
 
@@ -445,6 +491,16 @@ class InformationMeetingForm(forms.ModelForm):
 
 
 class InterventionForm(forms.ModelForm):
+    changed_on = forms.DateField(
+        label=_("Status or outcome since"),
+        widget=DateInput(),
+        required=False,
+        help_text=_(
+            "Only when the status or the FK outcome changes: the day it changed; today unless "
+            "you enter it afterwards (a new intervention: its start)."
+        ),
+    )
+
     class Meta:
         model = Intervention
         fields = [
@@ -478,8 +534,13 @@ class InterventionForm(forms.ModelForm):
                 Column("ends_on", css_class="col-md-4"),
                 Column("fk_outcome", css_class="col-md-4"),
             ),
+            Row(Column("changed_on", css_class="col-md-4")),
             "note",
         )
+
+    def clean_changed_on(self) -> datetime.date | None:
+        day = self.cleaned_data.get("changed_on")
+        return _not_future(day) if day else None
 
 
 class ContactForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klientstod.models import Case, Organisation, Process, Unit
@@ -144,6 +145,11 @@ class FiaStatusChange(models.Model):
         _("reason for aborting"), max_length=20, choices=FiaAbortReason.choices, blank=True
     )
     changed_on = models.DateField(_("from"))
+    entered_at = models.DateTimeField(
+        _("entered"),
+        default=timezone.now,
+        help_text=_("When the change was entered; it takes effect from its date."),
+    )
 
     class Meta:
         ordering = ["changed_on", "pk"]
@@ -337,6 +343,12 @@ class BibliotherapyOffer(models.Model):
         _("participation"), max_length=20, choices=ParticipationStatus.choices, blank=True
     )
     participation_changed_on = models.DateField(_("participation since"), null=True, blank=True)
+    participation_entered_at = models.DateTimeField(
+        _("participation entered"),
+        null=True,
+        blank=True,
+        help_text=_("When the participation's last change was entered."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -534,6 +546,32 @@ class Intervention(models.Model):
             errors["unit"] = _("The unit does not belong to the organisation.")
         if errors:
             raise ValidationError(errors)
+
+
+class InterventionChange(models.Model):
+    """Each status and FK outcome an intervention took, from when, and when it was entered."""
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="history")
+    status = models.CharField(_("status"), max_length=20, choices=InterventionStatus.choices)
+    fk_outcome = models.CharField(
+        _("outcome at the social insurance agency"),
+        max_length=30,
+        choices=FkOutcome.choices,
+        blank=True,
+    )
+    changed_on = models.DateField(_("from"))
+    entered_at = models.DateTimeField(_("entered"), default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_on", "pk"]
+        verbose_name = _("intervention change")
+        verbose_name_plural = _("intervention changes")
+        indexes = [
+            models.Index(fields=["intervention", "changed_on"], name="intervention_history_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.changed_on}"
 
 
 # Collaboration ------------------------------------------------------------------------

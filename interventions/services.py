@@ -25,6 +25,8 @@ from .models import (
     FiaStatus,
     FiaStatusChange,
     GroupSession,
+    Intervention,
+    InterventionChange,
     Occasion,
     OfferResponse,
     ParticipationStatus,
@@ -76,6 +78,23 @@ def held_fia_sessions(case: Case) -> int:
     return case.meetings.filter(kind=MeetingKind.FIA_SESSION, status=MeetingStatus.HELD).count()
 
 
+def effective_date(
+    on: datetime.date | None,
+    *,
+    field: str,
+    not_before: datetime.date | None,
+    message: str,
+) -> datetime.date:
+    """The day a change takes effect: today unless given, never ahead, never before
+    ``not_before`` (the start of the record it belongs to, or its previous change)."""
+    day = on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+    if not_before is not None and day < not_before:
+        raise ValidationError({field: message % {"day": not_before.isoformat()}})
+    return day
+
+
 def fia_set_status(
     *,
     fia: FiaInterview,
@@ -84,11 +103,26 @@ def fia_set_status(
     on_site_interpreter: bool | None = None,
     on: datetime.date | None = None,
 ) -> FiaInterview:
+    """Move the FIA on, dated ``on`` (today unless given; not before the case started or
+    the FIA's previous step); the history keeps the date and when it was entered."""
     with transaction.atomic():
         if fia.pk is None:
             fia.save()
         locked = FiaInterview.objects.select_for_update().select_related("case").get(pk=fia.pk)
         if status != locked.status:
+            previous = max(
+                filter(None, [locked.case.start_date, locked.status_changed_on]),
+                default=None,
+            )
+            on = effective_date(
+                on,
+                field="on",
+                not_before=previous,
+                message=_(
+                    "The change cannot be dated before the case started or the FIA's "
+                    "previous step (%(day)s)."
+                ),
+            )
             if status not in FIA_TRANSITIONS[locked.status]:
                 raise ValidationError(
                     {
@@ -108,7 +142,7 @@ def fia_set_status(
                         )
                     }
                 )
-            locked.status_changed_on = on or timezone.localdate()
+            locked.status_changed_on = on
         if status == FiaStatus.ABORTED and not abort_reason:
             raise ValidationError({"abort_reason": _("Give the reason the FIA was aborted.")})
         changed = status != locked.status or (
@@ -125,6 +159,7 @@ def fia_set_status(
                 status=locked.status,
                 abort_reason=locked.abort_reason,
                 changed_on=locked.status_changed_on or timezone.localdate(),
+                entered_at=timezone.now(),
             )
         fia.refresh_from_db()
         return locked
@@ -406,10 +441,23 @@ def offer_save(
 
     A participation that starts here is dated ``on`` (today unless given).
     """
+    if offer.offered_on and offer.offered_on < offer.case.start_date:
+        raise ValidationError(
+            {
+                "offered_on": _("The offer cannot be dated before the case started (%(day)s).")
+                % {"day": offer.case.start_date.isoformat()}
+            }
+        )
     with transaction.atomic():
         if offer.response == OfferResponse.ACCEPTED and not offer.participation:
             offer.participation = ParticipationStatus.TO_BE_BOOKED
-            offer.participation_changed_on = on or timezone.localdate()
+            offer.participation_changed_on = effective_date(
+                on,
+                field="offered_on",
+                not_before=offer.offered_on,
+                message=_("The answer cannot be dated before the offer (%(day)s)."),
+            )
+            offer.participation_entered_at = timezone.now()
         if offer.response != OfferResponse.ACCEPTED:
             offer.participation = ""
             offer.group = None
@@ -446,7 +494,19 @@ def participation_set(
                     }
                 )
             locked.participation = status
-            locked.participation_changed_on = on or timezone.localdate()
+            locked.participation_changed_on = effective_date(
+                on,
+                field="on",
+                not_before=max(
+                    filter(None, [locked.offered_on, locked.participation_changed_on]),
+                    default=None,
+                ),
+                message=_(
+                    "The change cannot be dated before the offer or the participation's "
+                    "previous step (%(day)s)."
+                ),
+            )
+            locked.participation_entered_at = timezone.now()
         if status == ParticipationStatus.STARTED and group is None and locked.group is None:
             raise ValidationError({"group": _("Choose the group the client started in.")})
         if group is not None:
@@ -484,6 +544,62 @@ def session_record(
         BibliotherapyOffer.objects.filter(pk__in=[offer.pk for offer in starting]).update(**started)
         audit.record_updated(starting, **started)
         return session
+
+
+# Interventions ----------------------------------------------------------------------------
+
+
+def intervention_save(
+    *, intervention: Intervention, on: datetime.date | None = None
+) -> Intervention:
+    """Save an intervention; a new status or FK outcome is dated ``on`` (today unless given).
+
+    The date is never in the future, never before the intervention started or its
+    previous change; the history keeps it and when it was entered.
+    """
+    with transaction.atomic():
+        stored = (
+            Intervention.objects.select_for_update().filter(pk=intervention.pk).first()
+            if intervention.pk
+            else None
+        )
+        case_start = intervention.case.start_date
+        if intervention.starts_on and intervention.starts_on < case_start:
+            raise ValidationError(
+                {
+                    "starts_on": _(
+                        "The intervention cannot start before the case started (%(day)s)."
+                    )
+                    % {"day": case_start.isoformat()}
+                }
+            )
+        changed = stored is None or (stored.status, stored.fk_outcome) != (
+            intervention.status,
+            intervention.fk_outcome,
+        )
+        intervention.full_clean()
+        intervention.save()
+        if changed:
+            last = intervention.history.order_by("-changed_on", "-pk").first()
+            day = effective_date(
+                on or (intervention.starts_on if stored is None else None),
+                field="changed_on",
+                not_before=max(
+                    filter(None, [intervention.starts_on, last.changed_on if last else None])
+                ),
+                message=_(
+                    "The change cannot be dated before the intervention started or its "
+                    "previous change (%(day)s)."
+                ),
+            )
+            InterventionChange.objects.create(
+                intervention=intervention,
+                status=intervention.status,
+                fk_outcome=intervention.fk_outcome,
+                changed_on=day,
+                entered_at=timezone.now(),
+            )
+        return intervention
 
 
 # Samverkan ----------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ def fia(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
     interview = services.fia_for(case)
     form = FiaStatusForm(
         request.POST or None,
+        case=case,
         initial={
             "status": interview.status,
             "abort_reason": interview.abort_reason,
@@ -74,6 +75,7 @@ def fia(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 abort_reason=form.cleaned_data["abort_reason"],
                 on_site_interpreter=form.cleaned_data["on_site_interpreter"],
+                on=form.cleaned_data["on"],
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -348,7 +350,11 @@ def offer_create(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
     form = OfferForm(request.POST or None, instance=BibliotherapyOffer(case=case))
     if request.method == "POST" and form.is_valid():
         try:
-            services.offer_save(offer=form.instance, by=request.user)
+            # The answer is given when the offer is made: an acceptance lines the client up
+            # for booking from that day, however late it is entered.
+            services.offer_save(
+                offer=form.instance, by=request.user, on=form.cleaned_data["offered_on"]
+            )
         except ValidationError as error:
             add_form_errors(form, error)
         else:
@@ -389,6 +395,7 @@ def participant_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ParticipationForm(
         request.POST or None,
         user=request.user,
+        offer=offer,
         initial={"participation": offer.participation, "group": offer.group_id},
     )
     if request.method == "POST" and form.is_valid():
@@ -397,6 +404,7 @@ def participant_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 offer=offer,
                 status=form.cleaned_data["participation"],
                 group=form.cleaned_data["group"],
+                on=form.cleaned_data["on"],
             )
         except ValidationError as error:
             add_form_errors(form, error)
@@ -484,9 +492,16 @@ def intervention_create(request: AuthenticatedRequest, case_pk: int) -> HttpResp
     case = _case(request, case_pk)
     form = InterventionForm(request.POST or None, instance=Intervention(case=case))
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The intervention was added."))
-        return redirect(case)
+        try:
+            services.intervention_save(
+                intervention=form.instance, on=form.cleaned_data["changed_on"]
+            )
+        except ValidationError as error:
+            form.instance.pk = None
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The intervention was added."))
+            return redirect(case)
     return render(request, "interventions/intervention_form.html", {"form": form, "case": case})
 
 
@@ -497,9 +512,15 @@ def intervention_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     form = InterventionForm(request.POST or None, instance=intervention)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The intervention was saved."))
-        return redirect(intervention.case)
+        try:
+            services.intervention_save(
+                intervention=form.instance, on=form.cleaned_data["changed_on"]
+            )
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The intervention was saved."))
+            return redirect(intervention.case)
     return render(
         request,
         "interventions/intervention_form.html",

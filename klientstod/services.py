@@ -253,6 +253,7 @@ def case_close(
             )
         locked.status = CaseStatus.CLOSED
         locked.closed_on = closed_on
+        locked.closure_entered_at = timezone.now()
         locked.closure_outcome = outcome
         locked.income_source_end = income_source_end
         locked.full_clean()
@@ -298,6 +299,7 @@ def case_follow_up(*, case: Case, done_on: datetime.date, result: str, by: User)
             raise ValidationError({"result": _("Write what the follow-up showed.")})
         locked.status = CaseStatus.FOLLOWED_UP
         locked.followup_done_on = done_on
+        locked.followup_entered_at = timezone.now()
         locked.followup_result = result.strip()
         locked.save()
         case.refresh_from_db()

@@ -240,9 +240,32 @@ class PaperReferralForm(ReferralForm):
         return self.cleaned_data
 
 
+def decision_date_field() -> forms.DateField:
+    return forms.DateField(
+        label=_("Decided on"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("The day the decision was made; today unless you enter it afterwards."),
+    )
+
+
+def clean_decision_date(referral: Referral, day: datetime.date | None) -> datetime.date:
+    """Today when left empty; not in the future, not before the referral was received."""
+    day = day or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError(_("The decision cannot be dated in the future."))
+    if day < referral.received_on:
+        raise ValidationError(
+            _("The decision cannot be dated before the referral was received (%(day)s).")
+            % {"day": referral.received_on.isoformat()}
+        )
+    return day
+
+
 class ActualiseForm(forms.Form):
     """Taking the person on: who coordinates, from when, and the first meeting."""
 
+    decided_on = decision_date_field()
     start_date = forms.DateField(label=_("Case starts"), widget=DateInput())
     coordinator = forms.ModelChoiceField(
         label=_("Coordinator"), queryset=User.objects.none(), required=False
@@ -255,11 +278,21 @@ class ActualiseForm(forms.Form):
     )
     location = forms.CharField(label=_("Place"), max_length=200)
     interpreter_booked = forms.BooleanField(label=_("Interpreter booked"), required=False)
+    first_meeting_note = forms.CharField(
+        label=_("Journal note of the first meeting"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Only for a first meeting already held: it is recorded as held with this note. "
+            "A meeting ahead is booked and a welcome letter written."
+        ),
+    )
 
     def __init__(self, *args: Any, referral: Referral, user: User, **kwargs: Any) -> None:
         self.referral = referral
         self.slot = ReferralSlot.objects.filter(referral=referral).first()
         initial = kwargs.setdefault("initial", {})
+        initial.setdefault("decided_on", timezone.localdate())
         initial.setdefault("start_date", timezone.localdate())
         initial.setdefault("coordinator", user.pk)
         if self.slot:
@@ -277,8 +310,9 @@ class ActualiseForm(forms.Form):
         self.helper = form_helper()
         rows: list[Any] = [
             Row(
-                Column("start_date", css_class="col-md-6"),
-                Column("coordinator", css_class="col-md-6"),
+                Column("decided_on", css_class="col-md-4"),
+                Column("start_date", css_class="col-md-4"),
+                Column("coordinator", css_class="col-md-4"),
             )
         ]
         if self.slot:
@@ -293,26 +327,55 @@ class ActualiseForm(forms.Form):
             )
         if "interpreter_booked" in self.fields:
             rows.append("interpreter_booked")
+        rows.append("first_meeting_note")
         self.helper.layout = Layout(*rows)
+
+    def clean_decided_on(self) -> datetime.date:
+        return clean_decision_date(self.referral, self.cleaned_data.get("decided_on"))
 
     def clean_first_meeting_at(self) -> datetime.datetime | None:
         moment = self.cleaned_data.get("first_meeting_at")
         if moment is None:
             raise ValidationError(_("Give the time of the first meeting."))
-        if moment < timezone.now():
-            raise ValidationError(_("The first meeting must be in the future."))
+        if timezone.localtime(moment).date() < self.referral.received_on:
+            raise ValidationError(
+                _("The first meeting cannot be before the referral was received (%(day)s).")
+                % {"day": self.referral.received_on.isoformat()}
+            )
         if moment > timezone.now() + datetime.timedelta(days=365):
             raise ValidationError(_("Give a time within a year."))
         return moment
 
     def clean_start_date(self) -> datetime.date:
         start = self.cleaned_data["start_date"]
-        if abs((start - timezone.localdate()).days) > 90:
+        if start < self.referral.received_on:
+            raise ValidationError(
+                _("The case cannot start before the referral was received (%(day)s).")
+                % {"day": self.referral.received_on.isoformat()}
+            )
+        if (start - timezone.localdate()).days > 90:
             raise ValidationError(_("Give a start date near today."))
         return start
 
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        moment = self.slot.starts_at if self.slot else self.cleaned_data.get("first_meeting_at")
+        note = self.cleaned_data.get("first_meeting_note", "").strip()
+        if moment is not None and moment <= timezone.now() and not note:
+            self.add_error(
+                "first_meeting_note",
+                _("The first meeting is already past: write its journal note to record it held."),
+            )
+        return self.cleaned_data
+
+    @property
+    def meeting_is_past(self) -> bool:
+        moment = self.slot.starts_at if self.slot else self.cleaned_data.get("first_meeting_at")
+        return moment is not None and moment <= timezone.now()
+
 
 class DeclineForm(forms.Form):
+    decided_on = decision_date_field()
     reason = forms.ChoiceField(
         label=_("Why is the referral not relevant now?"),
         choices=NotRelevantReason.choices,
@@ -325,9 +388,14 @@ class DeclineForm(forms.Form):
         help_text=_("Seen by the coordinators, and by the referrer with the reason."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+        self.referral = referral
+        kwargs.setdefault("initial", {}).setdefault("decided_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.helper = form_helper()
+
+    def clean_decided_on(self) -> datetime.date:
+        return clean_decision_date(self.referral, self.cleaned_data.get("decided_on"))
 
 
 class SlotForm(forms.ModelForm):

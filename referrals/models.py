@@ -140,6 +140,12 @@ class Referral(PersonnummerRecord):
     )
     decision_note = models.TextField(_("note on the decision"), blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_entered_at = models.DateTimeField(
+        _("decision entered"),
+        null=True,
+        blank=True,
+        help_text=_("When the decision was entered; it takes effect on the day decided."),
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -19,6 +19,7 @@ from klientstod.models import (
     Gender,
     Meeting,
     MeetingKind,
+    MeetingStatus,
     Organisation,
     Role,
     User,
@@ -90,6 +91,23 @@ def _lock_open(referral: Referral) -> Referral:
     return locked
 
 
+def _decision_date(referral: Referral, on: datetime.date | None) -> datetime.date:
+    """The day a decision takes effect: today unless given; never ahead, never before receipt."""
+    day = on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({"decided_on": _("The decision cannot be dated in the future.")})
+    if day < referral.received_on:
+        raise ValidationError(
+            {
+                "decided_on": _(
+                    "The decision cannot be dated before the referral was received (%(day)s)."
+                )
+                % {"day": referral.received_on.isoformat()}
+            }
+        )
+    return day
+
+
 def _client_from(referral: Referral) -> Client:
     """A new, unsaved client record with what the referral says of the person."""
     client = Client(
@@ -122,16 +140,31 @@ def referral_actualise(
     location: str,
     duration_minutes: int = 60,
     interpreter_booked: bool = False,
+    first_meeting_note: str = "",
     on: datetime.date | None = None,
 ) -> Case:
     """Take the person on: client (found or new), case, first meeting and welcome letter.
 
-    The decision is dated ``on`` (today unless given).
+    The decision is dated ``on`` (today unless given); the case starts no earlier than
+    the referral was received. A first meeting in the future is booked and a welcome
+    letter written; one already past is recorded as held with ``first_meeting_note``, and
+    no letter is written (without a note it stays booked, awaiting its outcome, as when the
+    decision is replayed on its own day).
 
     All or nothing: a refusal at any step leaves no client, case, meeting or letter behind.
     """
     with transaction.atomic():
         locked = _lock_open(referral)
+        decided_on = _decision_date(locked, on)
+        if start_date < locked.received_on:
+            raise ValidationError(
+                {
+                    "start_date": _(
+                        "The case cannot start before the referral was received (%(day)s)."
+                    )
+                    % {"day": locked.received_on.isoformat()}
+                }
+            )
         if locked.enhanced_collaboration:
             raise ValidationError(
                 _(
@@ -159,6 +192,18 @@ def referral_actualise(
         starts_at = slot.starts_at if slot else first_meeting_at
         if starts_at is None:
             raise ValidationError({"first_meeting_at": _("Give the time of the first meeting.")})
+        now = timezone.now()
+        held = starts_at <= now and bool(first_meeting_note.strip())
+        if held and timezone.localtime(starts_at).date() < locked.received_on:
+            raise ValidationError(
+                {
+                    "first_meeting_at": _(
+                        "The first meeting cannot have been held before the referral was "
+                        "received (%(day)s)."
+                    )
+                    % {"day": locked.received_on.isoformat()}
+                }
+            )
         meeting = meeting_book(
             case=case,
             meeting=Meeting(
@@ -171,6 +216,11 @@ def referral_actualise(
             ),
             by=by,
         )
+        if held:
+            meeting.status = MeetingStatus.HELD
+            meeting.journal_note = first_meeting_note.strip()
+            meeting.outcome_recorded_at = now
+            meeting.save(update_fields=["status", "journal_note", "outcome_recorded_at"])
         if slot is not None:
             slot.meeting = meeting
             slot.save(update_fields=["meeting"])
@@ -191,13 +241,16 @@ def referral_actualise(
             if organisation.pk not in already
         )
         audit.record_created(given)
-        Letter.objects.create(
-            referral=locked, kind=Letter.Kind.WELCOME, meeting=meeting, created_by=by
-        )
+        if not held:
+            # A welcome letter invites to the meeting; none for one already held.
+            Letter.objects.create(
+                referral=locked, kind=Letter.Kind.WELCOME, meeting=meeting, created_by=by
+            )
         locked.status = ReferralStatus.ACTUALISED
         locked.client = client
         locked.case = case
-        locked.decided_on = on or timezone.localdate()
+        locked.decided_on = decided_on
+        locked.decided_entered_at = now
         locked.decided_by = by
         locked.save()
         referral.refresh_from_db()
@@ -218,7 +271,8 @@ def referral_decline(
         locked.status = ReferralStatus.NOT_RELEVANT
         locked.not_relevant_reason = reason
         locked.decision_note = note
-        locked.decided_on = on or timezone.localdate()
+        locked.decided_on = _decision_date(locked, on)
+        locked.decided_entered_at = timezone.now()
         locked.decided_by = by
         locked.save()
         ReferralSlot.objects.filter(referral=locked, meeting__isnull=True).update(referral=None)

@@ -170,7 +170,7 @@ def referral_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     if referral.is_open:
         context["actualise_form"] = ActualiseForm(referral=referral, user=request.user)
-        context["decline_form"] = DeclineForm()
+        context["decline_form"] = DeclineForm(referral=referral)
     return render(request, "referrals/referral_detail.html", context)
 
 
@@ -216,6 +216,8 @@ def referral_actualise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 location=form.cleaned_data["location"],
                 duration_minutes=form.cleaned_data.get("duration_minutes") or 60,
                 interpreter_booked=form.cleaned_data.get("interpreter_booked", False),
+                first_meeting_note=form.cleaned_data.get("first_meeting_note", ""),
+                on=form.cleaned_data["decided_on"],
             )
         except services.ActiveCaseExists as error:
             active_case = error.case
@@ -223,14 +225,17 @@ def referral_actualise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_form_errors(form, error)
         else:
-            messages.success(
-                request,
-                _(
+            if form.meeting_is_past:
+                text = _(
+                    "The referral was actualised as %(case)s and the first meeting recorded as "
+                    "held."
+                )
+            else:
+                text = _(
                     "The referral was actualised as %(case)s and the first meeting booked. "
                     "Print the welcome letter and post it."
                 )
-                % {"case": case.number},
-            )
+            messages.success(request, text % {"case": case.number})
             return redirect(referral)
     return render(
         request,
@@ -245,7 +250,7 @@ def referral_decline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not referral.is_open:
         messages.error(request, _("The referral has already been decided."))
         return redirect(referral)
-    form = DeclineForm(request.POST or None)
+    form = DeclineForm(request.POST or None, referral=referral)
     if request.method == "POST" and form.is_valid():
         try:
             services.referral_decline(
@@ -253,6 +258,7 @@ def referral_decline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
                 by=request.user,
+                on=form.cleaned_data["decided_on"],
             )
         except ValidationError as error:
             add_form_errors(form, error)

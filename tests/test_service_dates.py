@@ -84,7 +84,8 @@ def test_an_actualised_referral_is_decided_on_the_given_day(coordinator):
 
 
 def test_a_declined_referral_is_decided_on_the_given_day_or_today(coordinator):
-    dated, undated = ReferralFactory(), ReferralFactory()
+    dated = ReferralFactory(received_on=DAY - datetime.timedelta(days=3))
+    undated = ReferralFactory()
     referrals.referral_decline(referral=dated, reason="work", note="", by=coordinator, on=DAY)
     referrals.referral_decline(referral=undated, reason="work", note="", by=coordinator)
     dated.refresh_from_db()

@@ -56,6 +56,7 @@ class Case(models.Model):
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closure_entered_at = models.DateTimeField(_("closure entered"), null=True, blank=True)
     closure_outcome = models.CharField(
         _("outcome at closure"), max_length=30, choices=ClosureOutcome.choices, blank=True
     )
@@ -63,6 +64,7 @@ class Case(models.Model):
         _("income source at end"), max_length=30, choices=IncomeSource.choices, blank=True
     )
     followup_done_on = models.DateField(_("follow-up done on"), null=True, blank=True)
+    followup_entered_at = models.DateTimeField(_("follow-up entered"), null=True, blank=True)
     followup_result = models.TextField(_("follow-up result"), blank=True)
     #: Raised on every edit, so that of two people editing at once the second is told.
     version = models.PositiveIntegerField(default=1, editable=False)
