@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from interventions.models import Intervention
+from interventions import services as intervention_services
+from interventions.models import FkOutcome, Intervention
 from reporting import periods, selectors, tables
 from reporting.models import VacationPeriod
 
@@ -155,6 +156,36 @@ def test_an_ended_rejected_fk_application_stays_rejected(process):
     report = selectors.tertial_report(process, RUNNING, today=TODAY)
     assert report.interventions.fk_applications == 0
     assert report.interventions.unclear_not_recorded == 1
+
+
+@pytest.mark.django_db
+def test_an_intervention_counts_as_it_stood_on_the_periods_day(process):
+    """A closed tertial keeps the FK outcome of its last day, whatever was entered later."""
+    case = case_with_first_meeting(process, D(2026, 5, 4))
+    application = intervention_services.intervention_save(
+        intervention=Intervention(
+            case=case,
+            kind="fk_application",
+            fk_outcome="applied",
+            starts_on=D(2026, 6, 1),
+            status="ongoing",
+        ),
+        on=D(2026, 6, 1),
+    )
+    application.fk_outcome = "rejected"
+    intervention_services.intervention_save(intervention=application, on=D(2026, 10, 12))
+    application.status = "cancelled"
+    intervention_services.intervention_save(intervention=application, on=D(2026, 11, 2))
+
+    closed = selectors.tertial_report(process, periods.tertial(2026, 2), today=TODAY)
+    assert closed.interventions.fk_applications == 1
+    outcomes = dict(closed.interventions.fk_by_outcome)
+    assert outcomes[FkOutcome.APPLIED.label] == 1
+    assert outcomes[FkOutcome.REJECTED.label] == 0
+    # The running tertial's day is today: the application was cancelled since.
+    running = selectors.tertial_report(process, RUNNING, today=TODAY)
+    assert running.interventions.fk_applications == 0
+    assert section_three_total(running) == 1
 
 
 @pytest.mark.django_db

@@ -13,12 +13,14 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from interventions.models import (
@@ -27,6 +29,7 @@ from interventions.models import (
     FiaStatusChange,
     FkOutcome,
     Intervention,
+    InterventionChange,
     InterventionKind,
     InterventionStatus,
 )
@@ -207,10 +210,11 @@ INTERVENTIONS_DEFINITION = _(
     "last day or today, whichever is earlier) is in exactly one row. A case closed by that day: "
     "ended planning if the client ended it, otherwise closed for another reason. An open case is "
     "counted by its intervention going on that day (started by then, not ended before it, not "
-    "cancelled), the first that applies in the order of the rows. An FK application counts by its "
-    "outcome, also after it has ended. Unclear: open cases with no such intervention, because no "
-    "first meeting has been held, the case started in the 30 days up to the point in time, the "
-    "client missed two or more meetings in the period, or no intervention has been recorded yet."
+    "cancelled that day), the first that applies in the order of the rows. An FK application "
+    "counts by its outcome as it stood that day, also after it has ended. Unclear: open cases "
+    "with no such intervention, because no first meeting has been held, the case started in the "
+    "30 days up to the point in time, the client missed two or more meetings in the period, or "
+    "no intervention has been recorded yet."
 )
 
 #: The kinds of intervention in the order of the report's rows: an open case counts in the first.
@@ -260,8 +264,18 @@ def intervention_figures(
     process: Process, period: Period, today: datetime.date | None = None
 ) -> InterventionFigures:
     day = period.point_in_time(today)
-    current = Intervention.objects.filter(case=OuterRef("pk"), starts_on__lte=day).exclude(
-        status=InterventionStatus.CANCELLED
+    # Each intervention's status and FK outcome as they stood that day, from its history
+    # (entered late or corrected since, the report of a closed period stays the same).
+    then = InterventionChange.objects.filter(
+        intervention=OuterRef("pk"), changed_on__lte=day
+    ).order_by("-changed_on", "-pk")
+    current = (
+        Intervention.objects.filter(case=OuterRef("pk"), starts_on__lte=day)
+        .annotate(
+            status_then=Coalesce(Subquery(then.values("status")[:1]), F("status")),
+            outcome_then=Coalesce(Subquery(then.values("fk_outcome")[:1]), F("fk_outcome")),
+        )
+        .exclude(status_then=InterventionStatus.CANCELLED)
     )
     # An FK application keeps its outcome when it ends; any other kind counts while it goes on.
     going_on = current.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
@@ -297,7 +311,7 @@ def intervention_figures(
         cases_during(process, Period(period.start, day))
         .annotate(
             absences=Subquery(no_shows.values("case").annotate(n=Count("pk")).values("n")[:1]),
-            fk_outcome=Subquery(fk.values("fk_outcome")[:1]),
+            fk_outcome=Subquery(fk.values("outcome_then")[:1]),
         )
         .annotate(row=row)
     )
