@@ -346,10 +346,16 @@ class OfferForm(forms.ModelForm):
         defaults_for_new(kwargs, offered_on=timezone.localdate())
         super().__init__(*args, **kwargs)
         self.fields["decline_reason"].help_text = _("Only when the client declined.")
+        if self.instance.pk:
+            # A changed answer (declined, then accepted weeks later) is dated by the user.
+            self.fields["answered_on"] = effective_date_field(_("A changed answer given on"))
         self.helper = form_helper()
 
     def clean_offered_on(self) -> datetime.date:
         return _not_future(self.cleaned_data["offered_on"])
+
+    def clean_answered_on(self) -> datetime.date:
+        return _not_future(self.cleaned_data.get("answered_on") or timezone.localdate())
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -371,7 +371,9 @@ def offer_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = OfferForm(request.POST or None, instance=offer)
     if request.method == "POST" and form.is_valid():
         try:
-            services.offer_save(offer=form.instance, by=request.user)
+            services.offer_save(
+                offer=form.instance, by=request.user, on=form.cleaned_data["answered_on"]
+            )
         except ValidationError as error:
             add_form_errors(form, error)
         else:

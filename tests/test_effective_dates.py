@@ -307,6 +307,34 @@ def test_an_acceptance_is_lined_up_from_the_day_of_the_offer(coordinator_client,
     )
 
 
+def test_a_changed_answer_to_an_offer_is_dated_by_the_coordinator(coordinator_client, old_case):
+    """Declined at the offer, accepted three weeks later, entered today."""
+    offer = interventions.offer_save(
+        offer=BibliotherapyOffer(
+            case=old_case,
+            offered_on=today() - days(40),
+            response="declined",
+            decline_reason="health",
+        ),
+        by=old_case.coordinator,
+    )
+    url = reverse("interventions:offer-update", args=[offer.pk])
+    data = {"offered_on": offer.offered_on.isoformat(), "response": "accepted"}
+    ahead = coordinator_client.post(url, {**data, "answered_on": (today() + days(1)).isoformat()})
+    assert ahead.status_code == 200
+    assert "answered_on" in ahead.context["form"].errors
+    response = coordinator_client.post(
+        url, {**data, "answered_on": (today() - days(19)).isoformat()}
+    )
+    assert response.status_code == 302
+    offer.refresh_from_db()
+    assert (offer.response, offer.participation, offer.participation_changed_on) == (
+        "accepted",
+        "to_be_booked",
+        today() - days(19),
+    )
+
+
 def test_closure_and_follow_up_keep_their_day_and_when_they_were_entered(old_case, coordinator):
     before = timezone.now()
     core.case_close(
