@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,6 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from klientstod.models import Case, Organisation, Process, Unit
 
+from .assessment_models import Answer, Questionnaire, QuestionnaireItem, SelfAssessment
+from .bibliotherapy_models import (
+    BibliotherapyGroup,
+    BibliotherapyOffer,
+    GroupSession,
+    InformationMeeting,
+)
 from .choices import (
     ContactKind,
     DeclineReason,
@@ -30,12 +36,40 @@ from .choices import (
     QuestionnaireKind,
 )
 from .querysets import (
-    AssessmentQuerySet,
-    BibliotherapyQuerySet,
     CaseChildQuerySet,
     CollaborationQuerySet,
-    ProcessChildQuerySet,
 )
+
+__all__ = [
+    "FIA_AREAS",
+    "FIA_PARTS",
+    "Answer",
+    "BibliotherapyGroup",
+    "BibliotherapyOffer",
+    "CollaborationContact",
+    "ContactKind",
+    "DeclineReason",
+    "FiaAbortReason",
+    "FiaInterview",
+    "FiaStatus",
+    "FiaStatusChange",
+    "FkOutcome",
+    "GroupSession",
+    "InformationMeeting",
+    "Intervention",
+    "InterventionChange",
+    "InterventionKind",
+    "InterventionStatus",
+    "Occasion",
+    "OfferResponse",
+    "ParticipationStatus",
+    "PartnerState",
+    "PlanItem",
+    "Questionnaire",
+    "QuestionnaireItem",
+    "QuestionnaireKind",
+    "SelfAssessment",
+]
 
 # FIA ---------------------------------------------------------------------------------
 
@@ -181,286 +215,6 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return self.goal
-
-
-# Self-assessment -------------------------------------------------------------------
-
-
-class Questionnaire(models.Model):
-    """One version of a self-assessment questionnaire.
-
-    A version that has answers is never changed: a change makes the next version,
-    and the answers already given keep pointing at theirs.
-    """
-
-    kind = models.CharField(_("kind"), max_length=20, choices=QuestionnaireKind.choices)
-    version = models.PositiveSmallIntegerField(_("version"), default=1)
-    title = models.CharField(_("title"), max_length=200)
-    instructions = models.TextField(_("instructions"), blank=True)
-    is_current = models.BooleanField(_("current version"), default=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["kind", "-version"]
-        verbose_name = _("questionnaire")
-        verbose_name_plural = _("questionnaires")
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "version"], name="questionnaire_version"),
-            models.UniqueConstraint(
-                fields=["kind"], condition=Q(is_current=True), name="questionnaire_one_current"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.title} (v{self.version})"
-
-    @property
-    def has_answers(self) -> bool:
-        return self.assessments.exists()
-
-
-class QuestionnaireItem(models.Model):
-    """A question: answered on a scale from 1 to 5, or in the client's own words."""
-
-    class Kind(models.TextChoices):
-        SCALE = "scale", _("Scale 1–5")
-        TEXT = "text", _("Free text")
-
-    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="items")
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    text = models.CharField(_("question"), max_length=300)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SCALE)
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("question")
-        verbose_name_plural = _("questions")
-
-    def __str__(self) -> str:
-        return self.text
-
-
-class SelfAssessment(models.Model):
-    """A client's answers to one questionnaire version on one occasion."""
-
-    case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("case")
-    )
-    questionnaire = models.ForeignKey(
-        Questionnaire,
-        on_delete=models.PROTECT,
-        related_name="assessments",
-        verbose_name=_("questionnaire"),
-    )
-    occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices)
-    #: For periodic occasions: which two-month mark (1 = two months after the start).
-    period = models.PositiveSmallIntegerField(_("period"), default=0)
-    answered_on = models.DateField(_("answered on"))
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    objects = AssessmentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["answered_on", "pk"]
-        verbose_name = _("self-assessment")
-        verbose_name_plural = _("self-assessments")
-        indexes = [models.Index(fields=["case", "answered_on"], name="assessment_case_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.questionnaire} {self.answered_on}"
-
-
-class Answer(models.Model):
-    assessment = models.ForeignKey(
-        SelfAssessment,
-        on_delete=models.CASCADE,
-        related_name="answers",
-        verbose_name=_("self-assessment"),
-    )
-    item = models.ForeignKey(
-        QuestionnaireItem,
-        on_delete=models.PROTECT,
-        related_name="answers",
-        verbose_name=_("question"),
-    )
-    score = models.PositiveSmallIntegerField(
-        _("score"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    text = models.TextField(_("answer"), blank=True)
-    #: The client chose not to answer the question; a mean over the answers leaves it out.
-    declined = models.BooleanField(_("does not want to answer"), default=False)
-
-    class Meta:
-        verbose_name = _("answer")
-        verbose_name_plural = _("answers")
-        constraints = [
-            models.UniqueConstraint(fields=["assessment", "item"], name="answer_once_per_item"),
-            models.CheckConstraint(
-                condition=Q(declined=False) | Q(score__isnull=True, text=""),
-                name="answer_declined_is_empty",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        if self.declined:
-            return str(_("Does not want to answer"))
-        return str(self.score) if self.score is not None else self.text[:40]
-
-
-# Bibliotherapy ---------------------------------------------------------------------
-
-
-class BibliotherapyOffer(models.Model):
-    """Bibliotherapy offered to a client on a case, and what the client answered."""
-
-    case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, related_name="bibliotherapy_offers", verbose_name=_("case")
-    )
-    offered_on = models.DateField(_("offered on"))
-    response = models.CharField(
-        _("response"), max_length=30, choices=OfferResponse.choices, default=OfferResponse.PENDING
-    )
-    decline_reason = models.CharField(
-        _("reason for declining"), max_length=20, choices=DeclineReason.choices, blank=True
-    )
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    # The participation, once accepted.
-    group = models.ForeignKey(
-        "BibliotherapyGroup",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="participants",
-        verbose_name=_("group"),
-    )
-    participation = models.CharField(
-        _("participation"), max_length=20, choices=ParticipationStatus.choices, blank=True
-    )
-    participation_changed_on = models.DateField(_("participation since"), null=True, blank=True)
-    participation_entered_at = models.DateTimeField(
-        _("participation entered"),
-        null=True,
-        blank=True,
-        help_text=_("When the participation's last change was entered."),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    objects = BibliotherapyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-offered_on", "-pk"]
-        verbose_name = _("bibliotherapy offer")
-        verbose_name_plural = _("bibliotherapy offers")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(response="declined") | ~Q(decline_reason=""),
-                name="offer_declined_has_reason",
-            ),
-            models.CheckConstraint(
-                condition=Q(response="accepted") | Q(participation=""),
-                name="offer_participation_only_when_accepted",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_response_display()} {self.offered_on}"
-
-    def clean(self) -> None:
-        if self.response == OfferResponse.DECLINED and not self.decline_reason:
-            raise ValidationError({"decline_reason": _("Give the reason the client declined.")})
-        if self.response != OfferResponse.DECLINED and self.decline_reason:
-            raise ValidationError(
-                {"decline_reason": _("A reason is given only when the client declined.")}
-            )
-
-
-class InformationMeeting(models.Model):
-    """An information meeting about bibliotherapy: who was invited and who came."""
-
-    process = models.ForeignKey(
-        Process, on_delete=models.CASCADE, related_name="+", verbose_name=_("process")
-    )
-    held_on = models.DateField(_("date"))
-    place = models.CharField(_("place"), max_length=200, blank=True)
-    invited = models.ManyToManyField(Case, blank=True, related_name="+", verbose_name=_("invited"))
-    attended = models.ManyToManyField(
-        Case, blank=True, related_name="+", verbose_name=_("attended")
-    )
-    note = models.TextField(_("note"), blank=True)
-
-    objects = ProcessChildQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-held_on"]
-        verbose_name = _("information meeting")
-        verbose_name_plural = _("information meetings")
-
-    def __str__(self) -> str:
-        return f"{self.held_on}"
-
-
-class BibliotherapyGroup(models.Model):
-    """A bibliotherapy group led by a bibliotherapist, meeting over a number of sessions."""
-
-    process = models.ForeignKey(
-        Process, on_delete=models.CASCADE, related_name="+", verbose_name=_("process")
-    )
-    name = models.CharField(_("name"), max_length=200)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    therapist = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("bibliotherapist"),
-    )
-    place = models.CharField(_("place"), max_length=200, blank=True)
-
-    objects = ProcessChildQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-starts_on"]
-        verbose_name = _("bibliotherapy group")
-        verbose_name_plural = _("bibliotherapy groups")
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("interventions:group-detail", args=[self.pk])
-
-
-class GroupSession(models.Model):
-    """One meeting of a bibliotherapy group, and who came."""
-
-    group = models.ForeignKey(BibliotherapyGroup, on_delete=models.CASCADE, related_name="sessions")
-    held_on = models.DateField(_("date"))
-    theme = models.CharField(_("text or theme"), max_length=300, blank=True)
-    attended = models.ManyToManyField(
-        BibliotherapyOffer, blank=True, related_name="sessions_attended", verbose_name=_("came")
-    )
-
-    class Meta:
-        ordering = ["held_on", "pk"]
-        verbose_name = _("group session")
-        verbose_name_plural = _("group sessions")
-
-    def __str__(self) -> str:
-        return f"{self.group} {self.held_on}"
 
 
 # Interventions ----------------------------------------------------------------------
