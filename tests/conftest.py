@@ -14,6 +14,7 @@ from klientstod.models import Role
 from .browser import CHROMIUM_ARGS, chromium_path
 from .factories import CaseFactory, OrganisationFactory, ProcessFactory, UnitFactory, UserFactory
 from .oidc import oidc_provider  # noqa: F401  (the OpenID Provider on this machine)
+from .report_helpers import scenario  # noqa: F401  (the reports' fixed scenario)
 from .sso_helpers import (  # noqa: F401  (the identity provider tests' fixtures)
     fresh_sso_clients,
     kommun,

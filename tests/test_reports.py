@@ -1,9 +1,12 @@
-"""The status report: a fixed scenario whose every figure is known, period edges included."""
+"""The status report: a fixed scenario whose every figure is known, period edges included.
+
+The scenario and helpers are in tests/report_helpers.py; exports, the SuS list, the
+coordinator's planning pages and the PDF are in tests/test_report_exports.py.
+"""
 
 from __future__ import annotations
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
@@ -11,236 +14,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
-from interventions.models import (
-    BibliotherapyGroup,
-    BibliotherapyOffer,
-    FiaInterview,
-    FiaStatusChange,
-    GroupSession,
-    Intervention,
-)
 from klientstod.models import Role
 from referrals.models import Referral
 from reporting import periods, selectors
-from reporting.models import BudgetLine, Cost, Milestone, VacationPeriod
 
 from .factories import (
     CaseFactory,
-    ClientFactory,
     MeetingFactory,
-    OrganisationFactory,
     ReferralFactory,
-    make_personnummer,
 )
-
-D = datetime.date
-PERIOD = periods.tertial(2026, 2)  # 2026-05-01 (a Friday) to 2026-08-31 (a Monday)
-
-
-def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
-    return datetime.datetime.combine(
-        day, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone()
-    )
-
-
-def history(case, *changes):
-    fia = FiaInterview.objects.create(case=case)
-    for status, day, *rest in changes:
-        FiaStatusChange.objects.create(
-            fia=fia, status=status, changed_on=day, abort_reason=rest[0] if rest else ""
-        )
-    return fia
-
-
-@pytest.fixture
-def scenario(process, coordinator):
-    """Cases A–H and their referrals, meetings, FIA, interventions, offers, budget and costs."""
-    af = OrganisationFactory(name="Arbetsförmedlingen")
-    kommun = OrganisationFactory(name="Kommunen")
-    amina = ClientFactory(
-        first_name="Amina",
-        last_name="Scenariosson",
-        personnummer=make_personnummer(901, D(1990, 1, 1)),
-        gender="woman",
-        interpreter_needed=True,
-        samsyn_participant=True,
-    )
-    omar = ClientFactory(
-        first_name="Omar",
-        last_name="Scenariosson",
-        personnummer=make_personnummer(902, D(2000, 6, 1)),
-        gender="man",
-    )
-    a = CaseFactory(process=process, client=amina, start_date=D(2026, 5, 10))
-    b = CaseFactory(process=process, client=omar, start_date=D(2026, 7, 2))
-    CaseFactory(  # C: closed before the period
-        process=process,
-        start_date=D(2026, 1, 10),
-        status="closed",
-        closed_on=D(2026, 4, 15),
-        closure_outcome="studies",
-    )
-    d = CaseFactory(process=process, start_date=D(2026, 2, 1))
-    e = CaseFactory(
-        process=process,
-        start_date=D(2026, 3, 1),
-        status="closed",
-        closed_on=D(2026, 6, 30),
-        closure_outcome="work",
-    )
-    CaseFactory(  # F: the client ended it on the period's last day
-        process=process,
-        start_date=D(2026, 1, 1),
-        status="closed",
-        closed_on=D(2026, 8, 31),
-        closure_outcome="client_ended",
-    )
-    g = CaseFactory(process=process, start_date=D(2026, 8, 20))
-    CaseFactory(
-        process=process,
-        start_date=D(2026, 6, 1),
-        status="closed",
-        closed_on=D(2026, 7, 1),
-        closure_outcome="registered_in_error",
-    )
-    # 1. Referrals: the first and the last day count, the day before does not; one decided
-    # after the period is still waiting on its last day.
-    common = {"process": process, "entered_by": coordinator}
-    ReferralFactory(
-        **common,
-        organisation=af,
-        personnummer=amina.personnummer,
-        received_on=D(2026, 5, 1),
-        status="actualised",
-        decided_on=D(2026, 5, 10),
-        client=amina,
-        case=a,
-    )
-    ReferralFactory(
-        **common,
-        organisation=af,
-        received_on=D(2026, 8, 31),
-        status="actualised",
-        decided_on=D(2026, 9, 5),
-        client=ClientFactory(),
-        case=CaseFactory(start_date=D(2026, 9, 5)),
-    )
-    ReferralFactory(
-        **common,
-        organisation=kommun,
-        received_on=D(2026, 6, 15),
-        status="not_relevant",
-        not_relevant_reason="illness",
-        decided_on=D(2026, 6, 20),
-    )
-    ReferralFactory(**common, organisation=af, received_on=D(2026, 4, 30))
-    ReferralFactory(
-        **common,
-        organisation=kommun,
-        personnummer=omar.personnummer,
-        received_on=D(2026, 7, 1),
-        status="actualised",
-        decided_on=D(2026, 7, 2),
-        client=omar,
-        case=b,
-    )
-    # 2. FIA: A was ongoing on the last day (completed after it), B completed on the last day.
-    history(
-        a, ("planned", D(2026, 5, 20)), ("ongoing", D(2026, 6, 1)), ("completed", D(2026, 9, 10))
-    )
-    fia_b = history(b, ("completed", D(2026, 8, 31)))
-    fia_b.on_site_interpreter = True
-    fia_b.save()
-    history(d, ("aborted", D(2026, 5, 5), "moved"))
-    # 3. Interventions on the last day.
-    Intervention.objects.create(
-        case=a, kind="fk_application", fk_outcome="rejected", starts_on=D(2026, 6, 1)
-    )
-    Intervention.objects.create(case=b, kind="studies", starts_on=D(2026, 8, 31))
-    Intervention.objects.create(case=b, kind="work", starts_on=D(2026, 9, 1))
-    Intervention.objects.create(
-        case=d,
-        kind="af_municipality",
-        starts_on=D(2026, 3, 1),
-        ends_on=D(2026, 6, 30),
-        status="ended",
-    )
-    # 4. Meetings, with the edges of the period in local time.
-    for when, status in [
-        (at(D(2026, 5, 1), 0, 5), "held"),
-        (at(D(2026, 5, 4), 10), "no_show"),
-        (at(D(2026, 5, 5), 10), "rebooked"),
-        (at(D(2026, 8, 31), 23, 30), "interpreter_missing"),
-        (at(D(2026, 9, 1), 0, 30), "cancelled_by_client"),
-        (at(D(2026, 4, 30), 23, 30), "no_show"),
-    ]:
-        MeetingFactory(case=a, starts_at=when, status=status)
-    MeetingFactory(case=d, starts_at=at(D(2026, 3, 10), 10), status="held")
-    MeetingFactory(case=d, starts_at=at(D(2026, 6, 1), 10), status="no_show")
-    MeetingFactory(case=d, starts_at=at(D(2026, 6, 8), 10), status="no_show")
-    # 5. Bibliotherapy.
-    group = BibliotherapyGroup.objects.create(
-        process=process, name="Grupp", starts_on=D(2026, 6, 1)
-    )
-    accepted = BibliotherapyOffer.objects.create(
-        case=a,
-        offered_on=D(2026, 5, 15),
-        response="accepted",
-        participation="started",
-        group=group,
-        created_by=coordinator,
-    )
-    GroupSession.objects.create(group=group, held_on=D(2026, 6, 1)).attended.add(accepted)
-    BibliotherapyOffer.objects.create(
-        case=b,
-        offered_on=D(2026, 7, 10),
-        response="declined",
-        decline_reason="health",
-        created_by=coordinator,
-    )
-    BibliotherapyOffer.objects.create(
-        case=d, offered_on=D(2026, 5, 20), response="not_offered_language", created_by=coordinator
-    )
-    BibliotherapyOffer.objects.create(
-        case=e,
-        offered_on=D(2026, 9, 2),
-        response="accepted",
-        participation="to_be_booked",
-        created_by=coordinator,
-    )
-    # 4. The process's own vacation: weeks 28 to 30.
-    VacationPeriod.objects.create(
-        process=process, starts_on=D(2026, 7, 6), ends_on=D(2026, 7, 24), note="Semester"
-    )
-    # 6. Milestones.
-    Milestone.objects.create(process=process, metric="started", target=10, deadline=D(2026, 12, 31))
-    Milestone.objects.create(
-        process=process, metric="closed_to_goal", target=3, deadline=D(2026, 6, 30)
-    )
-    Milestone.objects.create(
-        process=process, metric="bibliotherapy_started", target=5, deadline=D(2026, 12, 31)
-    )
-    # 7. Budget and costs.
-    BudgetLine.objects.create(process=process, year=2026, category="coordinator", granted=600000)
-    BudgetLine.objects.create(process=process, year=2025, category="coordinator", granted=1)
-    for start, end, category, amount, financing, invoiced in [
-        (D(2026, 1, 1), D(2026, 4, 30), "coordinator", 150000, "forbund", D(2026, 5, 10)),
-        (D(2026, 5, 1), D(2026, 8, 31), "coordinator", 160000, "forbund", D(2026, 9, 5)),
-        (D(2026, 5, 1), D(2026, 8, 31), "other", 5000, "own", None),
-        (D(2026, 6, 1), D(2026, 6, 30), "education", 3000, "forbund", D(2026, 7, 1)),
-    ]:
-        Cost.objects.create(
-            process=process,
-            period_start=start,
-            period_end=end,
-            category=category,
-            amount=amount,
-            financing=financing,
-            invoiced_on=invoiced,
-        )
-    return {"a": a, "b": b, "g": g, "clients": [amina, omar]}
+from .report_helpers import (
+    PERIOD,
+    D,
+    at,
+    pdf_text,
+    report_url,
+)
 
 
 @pytest.mark.django_db
@@ -317,17 +107,6 @@ def test_an_empty_period_is_all_zeros(process):
     assert report.meetings.not_held_per_week == 0
     assert report.outcome.share is None
     assert report.milestones == []
-
-
-def report_url(name: str, process, **params) -> str:
-    query = "&".join(f"{k}={v}" for k, v in {"preset": "t2", "year": 2026, **params}.items())
-    return f"{reverse(name, args=[process.pk])}?{query}"
-
-
-def pdf_text(response) -> str:
-    assert response["Content-Type"] == "application/pdf"
-    pages = PdfReader(io.BytesIO(response.content)).pages
-    return " ".join(" ".join(page.extract_text() for page in pages).split())
 
 
 @pytest.mark.django_db
@@ -472,181 +251,3 @@ def test_the_annual_report_puts_each_tertial_beside_the_year(evaluator_client, p
         if row.label == "Remitterade under perioden"
     ]
     assert referred.values == [1, 4, 0, 5]  # the referral of 30 April falls in tertial 1
-
-
-@pytest.mark.django_db
-def test_exports_hold_the_figures_and_no_person(evaluator_client, process, scenario):
-    import csv as csv_module
-
-    from openpyxl import load_workbook
-
-    response = evaluator_client.get(
-        reverse("reporting:report-export", args=[process.pk, "csv"]) + "?preset=t2&year=2026"
-    )
-    assert response.status_code == 200
-    text = response.content.decode("utf-8-sig")
-    lines = list(csv_module.reader(io.StringIO(text), delimiter=";"))
-    assert ["1. Remisser", "Remitterade under perioden", "4"] in lines
-    workbook = load_workbook(
-        io.BytesIO(
-            evaluator_client.get(
-                reverse("reporting:report-export", args=[process.pk, "xlsx"])
-                + "?preset=t2&year=2026"
-            ).content
-        )
-    )
-    cells = [
-        str(c.value) for row in workbook.active.iter_rows() for c in row if c.value is not None
-    ]
-    assert "Remitterade under perioden" in cells
-    for blob in (text, " ".join(cells)):
-        for client in scenario["clients"]:
-            assert client.last_name not in blob
-            assert client.personnummer not in blob
-    assert (
-        evaluator_client.get(
-            reverse("reporting:report-export", args=[process.pk, "pdf"])
-        ).status_code
-        == 404
-    )
-
-
-@pytest.mark.django_db
-def test_the_sus_list_is_the_coordinators_and_every_download_is_recorded(
-    coordinator_client, evaluator_client, coordinator, process, scenario
-):
-    from openpyxl import load_workbook
-
-    from klientstod.models import Consent
-    from reporting.models import Download
-
-    amina = scenario["clients"][0]
-    Consent.objects.create(client=amina, kind="sus_registration", given_on=D(2026, 5, 10))
-    url = reverse("reporting:sus-list", args=[process.pk]) + "?preset=t2&year=2026"
-    page = coordinator_client.get(url)
-    incomplete = {p.case for p in page.context["incomplete"]}
-    assert scenario["g"] in incomplete  # no SUS consent
-    download = reverse("reporting:sus-download", args=[process.pk]) + "?preset=t2&year=2026"
-    assert evaluator_client.get(download).status_code == 403
-    assert not Download.objects.exists()
-    response = coordinator_client.get(download)
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    numbers = [row[0].value for row in sheet.iter_rows(min_row=3)]
-    assert amina.personnummer in numbers
-    assert len(numbers) == 6  # A, B, D, E, F and G were open during the period
-    logged = Download.objects.get()
-    assert (logged.user, logged.process, logged.rows) == (coordinator, process, 6)
-    assert (logged.period_start, logged.period_end) == (D(2026, 5, 1), D(2026, 8, 31))
-
-
-@pytest.mark.django_db
-def test_the_coordinator_keeps_milestones_costs_and_the_calendar(coordinator_client, process):
-    from reporting.models import ReportingDeadline
-
-    url = reverse("reporting:plan", args=[process.pk])
-    response = coordinator_client.post(
-        url,
-        {
-            "save": "milestone",
-            "milestone-metric": "started",
-            "milestone-target": "28",
-            "milestone-deadline": "2026-12-31",
-        },
-    )
-    assert response.status_code == 302
-    assert Milestone.objects.get().target == 28
-    response = coordinator_client.post(
-        url,
-        {
-            "save": "cost",
-            "cost-period_start": "2026-08-31",
-            "cost-period_end": "2026-05-01",
-            "cost-category": "coordinator",
-            "cost-amount": "177522",
-            "cost-financing": "forbund",
-            "cost-description": "Klientsamordnare 100 %",
-        },
-    )
-    assert response.status_code == 200
-    assert "period_end" in response.context["forms"]["cost"].errors
-    assert "Klientsamordnare 100 %" in response.content.decode()
-    assert not Cost.objects.exists()
-    coordinator_client.post(
-        url,
-        {"save": "deadline", "deadline-kind": "tertial_report", "deadline-due_on": "2026-09-14"},
-    )
-    deadline = ReportingDeadline.objects.get()
-    coordinator_client.post(
-        reverse("reporting:plan-item", args=[process.pk, "deadline", deadline.pk]),
-        {"action": "done"},
-    )
-    deadline.refresh_from_db()
-    assert deadline.done_on == timezone.localdate()
-
-
-@pytest.mark.django_db
-def test_pdf_and_dashboard_queries_do_not_grow_with_cases(steering_client, process, coordinator):
-    Milestone.objects.create(process=process, metric="started", target=10, deadline=D(2026, 12, 31))
-
-    def add(n):
-        for k in range(n):
-            case = CaseFactory(process=process, start_date=D(2026, 5, 2))
-            MeetingFactory(case=case, starts_at=at(D(2026, 6, 1 + k % 20), 10), status="held")
-
-    urls = [
-        report_url("reporting:report-pdf", process),
-        reverse("reporting:dashboard", args=[process.pk]),
-    ]
-
-    def count(url):
-        with CaptureQueriesContext(connection) as queries:
-            assert steering_client.get(url).status_code == 200
-        return len(queries)
-
-    add(5)
-    few = [count(url) for url in urls]
-    add(45)
-    assert [count(url) for url in urls] == few
-
-
-@pytest.mark.django_db
-def test_our_own_cancellations_are_counted_apart(evaluator_client, process, scenario):
-    """The scenario's key figure stays 5 (0.4 a week) with two meetings we cancelled in the
-    period: they are planned meetings, shown in their own rows by reason."""
-    a = scenario["a"]
-    MeetingFactory(
-        case=a, starts_at=at(D(2026, 6, 2), 10), status="cancelled_by_us", cancel_reason="clash"
-    )
-    MeetingFactory(
-        case=a,
-        starts_at=at(D(2026, 8, 31), 14),
-        status="cancelled_by_us",
-        cancel_reason="coordinator_ill",
-    )
-    # Outside the period: not counted.
-    MeetingFactory(
-        case=a, starts_at=at(D(2026, 9, 1), 9), status="cancelled_by_us", cancel_reason="other"
-    )
-    m = selectors.tertial_report(process, PERIOD).meetings
-    assert (m.booked, m.held, m.not_held, m.cancelled_by_us) == (8, 1, 5, 2)
-    assert [n for _label, n in m.by_cause] == [0, 1, 3, 1, 0]
-    assert m.not_held_per_week == Decimal("0.4")
-    assert m.per_week[-1] == (D(2026, 8, 31), 0, 1)
-    assert dict(m.cancelled_by_us_by_reason) == {
-        "Samordnaren sjuk": 1,
-        "Krock med annat": 1,
-        "Ärendet avslutades": 0,
-        "Annat skäl": 0,
-    }
-    pdf = pdf_text(evaluator_client.get(report_url("reporting:report-pdf", process)))
-    page = evaluator_client.get(report_url("reporting:report", process)).content.decode()
-    for line in (
-        "Avbokade eller ombokade 5",
-        "Avbokade eller ombokade per vecka 0,4",
-        "Inställt av oss 2",
-        "Samordnaren sjuk 1",
-        "Krock med annat 1",
-    ):
-        assert line in pdf, line
-    assert "Inställt av oss" in page
-    assert "räknas för sig" in page

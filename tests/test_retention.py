@@ -13,8 +13,6 @@ from klientstod.models import Client, Meeting
 from referrals.models import Referral
 from reporting import periods, selectors, tables
 
-from .test_reports import D, scenario  # noqa: F401  (the fixed scenario of the reports)
-
 
 def figures(process) -> list:
     """Every figure of every report of 2026: the tertials and the year."""
@@ -29,7 +27,7 @@ def figures(process) -> list:
 
 
 @pytest.mark.django_db
-def test_erasing_keeps_every_report_the_same(process, scenario, settings):  # noqa: F811
+def test_erasing_keeps_every_report_the_same(process, scenario, settings):
     settings.KLIENTSTOD_RETENTION_YEARS = 0  # everything closed before today is due
     before = figures(process)
     due = retention.clients_due()
@@ -55,7 +53,7 @@ def test_erasing_keeps_every_report_the_same(process, scenario, settings):  # no
 
 
 @pytest.mark.django_db
-def test_open_cases_and_recent_records_are_kept(process, scenario, settings):  # noqa: F811
+def test_open_cases_and_recent_records_are_kept(process, scenario, settings):
     settings.KLIENTSTOD_RETENTION_YEARS = 0
     open_clients = set(Client.objects.filter(cases__status="active").values_list("pk", flat=True))
     assert not open_clients & {d.client_id for d in retention.clients_due()}
@@ -64,7 +62,7 @@ def test_open_cases_and_recent_records_are_kept(process, scenario, settings):  #
 
 
 @pytest.mark.django_db
-def test_the_command_is_a_dry_run_until_told_to_apply(process, scenario, settings):  # noqa: F811
+def test_the_command_is_a_dry_run_until_told_to_apply(process, scenario, settings):
     settings.KLIENTSTOD_RETENTION_YEARS = 0
     due = retention.clients_due()
     out = io.StringIO()
@@ -78,7 +76,7 @@ def test_the_command_is_a_dry_run_until_told_to_apply(process, scenario, setting
 
 
 @pytest.mark.django_db
-def test_the_admin_confirms_before_anything_is_erased(admin_client_, process, scenario, settings):  # noqa: F811
+def test_the_admin_confirms_before_anything_is_erased(admin_client_, process, scenario, settings):
     settings.KLIENTSTOD_RETENTION_YEARS = 0
     url = reverse("klientstod:retention")
     page = admin_client_.get(url)
