@@ -124,5 +124,8 @@ def log_in(page, live_server, username: str, axe: AccessibilityChecker | None = 
 
 
 def log_out(page) -> None:
-    page.get_by_role("button", name="Logga ut").click()
+    # Wait for the navigation the logout starts: the page already shown is loaded, so
+    # waiting for a load state alone returns before the session has ended.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logga ut").click()
     page.wait_for_load_state("load")
