@@ -11,16 +11,27 @@ view rather than being answered as a second sending of the same form.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import Client as HttpClient
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from klientstod.models import Role
 
-from .factories import MeetingFactory, ReferralFactory, SlotFactory, work_with_client
+from .conftest import built_once, log_in_fully, make_users, session_client
+from .factories import (
+    CaseFactory,
+    MeetingFactory,
+    ProcessFactory,
+    ReferralFactory,
+    SlotFactory,
+    work_with_client,
+)
 
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
 SKIP = {"csrfmiddlewaretoken", "submission_token", "language", "next"}
@@ -65,53 +76,72 @@ anything = st.one_of(
 )
 
 
-def form_pages(objects: dict[str, Any]) -> list[tuple[str, str]]:
-    case, referral = objects["case"], objects["referral"]
-    return [
-        (Role.COORDINATOR, reverse("klientstod:client-create")),
-        (Role.COORDINATOR, reverse("klientstod:client-update", args=[case.client_id])),
-        (Role.COORDINATOR, reverse("klientstod:case-update", args=[case.pk])),
-        (Role.COORDINATOR, reverse("klientstod:case-close", args=[case.pk])),
-        (Role.COORDINATOR, reverse("klientstod:meeting-create", args=[case.pk])),
-        (Role.COORDINATOR, reverse("klientstod:meeting-outcome", args=[objects["meeting"].pk])),
-        (Role.COORDINATOR, reverse("klientstod:consent-create", args=[case.client_id])),
-        (Role.REFERRER, reverse("referrals:referral-create")),
-        (Role.COORDINATOR, reverse("referrals:referral-paper-create")),
-        (Role.COORDINATOR, reverse("referrals:referral-actualise", args=[referral.pk])),
-        (Role.COORDINATOR, reverse("referrals:referral-decline", args=[referral.pk])),
-        (Role.COORDINATOR, reverse("referrals:slot-list")),
-        (Role.REFERRER, reverse("referrals:consultation-create")),
-        (Role.COORDINATOR, reverse("interventions:fia", args=[case.pk])),
-        (Role.COORDINATOR, reverse("interventions:fia-edit", args=[case.pk])),
-        (Role.COORDINATOR, reverse("interventions:assessment-create", args=[case.pk])),
-        (Role.COORDINATOR, reverse("interventions:offer-create", args=[case.pk])),
-        (Role.COORDINATOR, reverse("interventions:intervention-create", args=[case.pk])),
-        (Role.COORDINATOR, reverse("interventions:group-create")),
-        (Role.COORDINATOR, reverse("interventions:group-detail", args=[objects["group"].pk])),
-        (Role.COORDINATOR, reverse("interventions:information-meeting-create")),
-        (Role.COORDINATOR, reverse("interventions:contact-create")),
-        (Role.COORDINATOR, reverse("reporting:plan", args=[case.process_id])),
-        # An administrator's questionnaire: the current version and an older one.
-        *[
-            (Role.ADMIN, reverse("admin:interventions_questionnaire_change", args=[pk]))
-            for pk in objects["questionnaire_versions"]
-        ],
-    ]
+#: Each form as (role, URL name, the arguments taken from the test objects).
+FORMS: list[tuple[str, str, Callable[[dict[str, Any]], list[Any]]]] = [
+    (Role.COORDINATOR, "klientstod:client-create", lambda o: []),
+    (Role.COORDINATOR, "klientstod:client-update", lambda o: [o["case"].client_id]),
+    (Role.COORDINATOR, "klientstod:case-update", lambda o: [o["case"].pk]),
+    (Role.COORDINATOR, "klientstod:case-close", lambda o: [o["case"].pk]),
+    (Role.COORDINATOR, "klientstod:meeting-create", lambda o: [o["case"].pk]),
+    (Role.COORDINATOR, "klientstod:meeting-outcome", lambda o: [o["meeting"].pk]),
+    (Role.COORDINATOR, "klientstod:consent-create", lambda o: [o["case"].client_id]),
+    (Role.REFERRER, "referrals:referral-create", lambda o: []),
+    (Role.COORDINATOR, "referrals:referral-paper-create", lambda o: []),
+    (Role.COORDINATOR, "referrals:referral-actualise", lambda o: [o["referral"].pk]),
+    (Role.COORDINATOR, "referrals:referral-decline", lambda o: [o["referral"].pk]),
+    (Role.COORDINATOR, "referrals:slot-list", lambda o: []),
+    (Role.REFERRER, "referrals:consultation-create", lambda o: []),
+    (Role.COORDINATOR, "interventions:fia", lambda o: [o["case"].pk]),
+    (Role.COORDINATOR, "interventions:fia-edit", lambda o: [o["case"].pk]),
+    (Role.COORDINATOR, "interventions:assessment-create", lambda o: [o["case"].pk]),
+    (Role.COORDINATOR, "interventions:offer-create", lambda o: [o["case"].pk]),
+    (Role.COORDINATOR, "interventions:intervention-create", lambda o: [o["case"].pk]),
+    (Role.COORDINATOR, "interventions:group-create", lambda o: []),
+    (Role.COORDINATOR, "interventions:group-detail", lambda o: [o["group"].pk]),
+    (Role.COORDINATOR, "interventions:information-meeting-create", lambda o: []),
+    (Role.COORDINATOR, "interventions:contact-create", lambda o: []),
+    (Role.COORDINATOR, "reporting:plan", lambda o: [o["case"].process_id]),
+    # An administrator's questionnaire: the current version and an older one.
+    (
+        Role.ADMIN,
+        "admin:interventions_questionnaire_change",
+        lambda o: [o["questionnaire_versions"][0]],
+    ),
+    (
+        Role.ADMIN,
+        "admin:interventions_questionnaire_change",
+        lambda o: [o["questionnaire_versions"][1]],
+    ),
+]
 
 
-@pytest.fixture
-def objects(case, users, coordinator):
-    referrer = users[Role.REFERRER]
-    return {
-        "case": case,
-        "meeting": MeetingFactory(case=case),
-        "referral": ReferralFactory(
-            process=case.process, referrer=referrer, organisation=referrer.organisation
-        ),
-        "slot": SlotFactory(process=case.process, created_by=coordinator),
-        **work_with_client(case, coordinator),
-        "questionnaire_versions": questionnaire_versions(),
-    }
+@pytest.fixture(scope="module")
+def fuzzed(django_db_setup, django_db_blocker) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
+    """The records and a session per role, built once; each test runs in a savepoint."""
+    with built_once(django_db_blocker):
+        with django_db_blocker.unblock():
+            process = ProcessFactory()
+            users = make_users(process)
+            coordinator, referrer = users[Role.COORDINATOR], users[Role.REFERRER]
+            case = CaseFactory(process=process, coordinator=coordinator)
+            objects = {
+                "case": case,
+                "meeting": MeetingFactory(case=case),
+                "referral": ReferralFactory(
+                    process=process, referrer=referrer, organisation=referrer.organisation
+                ),
+                "slot": SlotFactory(process=process, created_by=coordinator),
+                **work_with_client(case, coordinator),
+                "questionnaire_versions": questionnaire_versions(),
+            }
+            sessions = {role: session_of(user) for role, user in users.items()}
+        yield objects, sessions
+
+
+def session_of(user: Any) -> str:
+    http = HttpClient()
+    log_in_fully(http, user)
+    return http.cookies[django_settings.SESSION_COOKIE_NAME].value
 
 
 def questionnaire_versions() -> list[int]:
@@ -127,37 +157,43 @@ def questionnaire_versions() -> list[int]:
 
 
 @pytest.mark.django_db
-def test_every_form_survives_arbitrary_input(role_clients, objects):
-    for role, url in form_pages(objects):
-        http = role_clients[role]
-        page = http.get(url)
-        assert page.status_code == 200, url
-        names = sorted({name for name in FIELD.findall(page.content.decode())} - SKIP)
-        assert names, f"no fields found on {url}"
+@pytest.mark.parametrize(
+    ("role", "url_name", "arguments"),
+    FORMS,
+    ids=[f"{name}-{number}" for number, (_, name, _) in enumerate(FORMS)],
+)
+def test_every_form_survives_arbitrary_input(fuzzed, role, url_name, arguments):
+    objects, sessions = fuzzed
+    url = reverse(url_name, args=arguments(objects))
+    http = session_client(sessions[role])
+    page = http.get(url)
+    assert page.status_code == 200, url
+    names = sorted({name for name in FIELD.findall(page.content.decode())} - SKIP)
+    assert names, f"no fields found on {url}"
 
-        def check(url: str, http: Any, names: list[str], token: str) -> None:
-            @settings(
-                max_examples=12,
-                deadline=None,
-                database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-            )
-            @given(st.fixed_dictionaries({name: anything for name in names}))
-            def post(data: dict[str, str]) -> None:
-                nonlocal token
-                # Any exception here (a 500 in production) fails the test.
-                response = http.post(url, {**data, "submission_token": token})
-                assert response.status_code in (200, 302, 400), (url, response.status_code)
-                if response.status_code == 200:
-                    # Refused: the form is back, with its errors on show.
-                    html = response.content.decode()
-                    assert any(
-                        sign in html for sign in ("invalid-feedback", "alert-danger", "errornote")
-                    ), url
-                    token = token_of_form(html, names[0])
-                else:
-                    token = token_of_form(http.get(url).content.decode(), names[0])
+    def check(url: str, http: Any, names: list[str], token: str) -> None:
+        @settings(
+            max_examples=12,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        )
+        @given(st.fixed_dictionaries({name: anything for name in names}))
+        def post(data: dict[str, str]) -> None:
+            nonlocal token
+            # Any exception here (a 500 in production) fails the test.
+            response = http.post(url, {**data, "submission_token": token})
+            assert response.status_code in (200, 302, 400), (url, response.status_code)
+            if response.status_code == 200:
+                # Refused: the form is back, with its errors on show.
+                html = response.content.decode()
+                assert any(
+                    sign in html for sign in ("invalid-feedback", "alert-danger", "errornote")
+                ), url
+                token = token_of_form(html, names[0])
+            else:
+                token = token_of_form(http.get(url).content.decode(), names[0])
 
-            post()
+        post()
 
-        check(url, http, names, token_of_form(page.content.decode(), names[0]))
+    check(url, http, names, token_of_form(page.content.decode(), names[0]))
