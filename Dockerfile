@@ -31,6 +31,7 @@ COPY klientstod ./klientstod
 COPY referrals ./referrals
 COPY interventions ./interventions
 COPY reporting ./reporting
+COPY messaging ./messaging
 COPY devtools ./devtools
 COPY templates ./templates
 COPY static ./static
