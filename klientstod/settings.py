@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "interventions",
     "reporting",
     "messaging",
+    "reminders",
     "devtools",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -77,7 +77,7 @@ def test_the_form_field_cleans_and_keeps_what_was_typed_when_refused() -> None:
 
 
 @pytest.fixture
-def gateway(settings):  # type: ignore[no-untyped-def]
+def gateway(settings):
     with sms_gateway() as server:
         settings.KLIENTSTOD_SMS_BACKEND = "http"
         settings.KLIENTSTOD_SMS_URL = server.url
@@ -90,7 +90,7 @@ def gateway(settings):  # type: ignore[no-untyped-def]
         yield server
 
 
-def test_an_sms_is_posted_to_the_gateway_with_basic_auth(gateway) -> None:  # type: ignore[no-untyped-def]
+def test_an_sms_is_posted_to_the_gateway_with_basic_auth(gateway) -> None:
     receipt = send_sms("070-123 45 67", "Hej! Påminnelse: tisdag 3 mars kl. 10.00.")
     assert receipt.provider_id == "s00000001"
     assert receipt.status == "created"
@@ -104,7 +104,7 @@ def test_an_sms_is_posted_to_the_gateway_with_basic_auth(gateway) -> None:  # ty
     assert request.basic_auth == ("u-api", "secret")
 
 
-def test_the_delivery_report_address_is_sent_when_configured(gateway, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_delivery_report_address_is_sent_when_configured(gateway, settings) -> None:
     settings.KLIENTSTOD_SMS_CALLBACK_URL = "https://klientstod.example/sms/delivered/abc/"
     settings.KLIENTSTOD_SMS_USERNAME = ""
     settings.KLIENTSTOD_SMS_TOKEN = "tok"
@@ -114,7 +114,7 @@ def test_the_delivery_report_address_is_sent_when_configured(gateway, settings) 
     assert request.authorization == "Bearer tok"
 
 
-def test_a_gateway_5xx_is_a_temporary_failure(gateway) -> None:  # type: ignore[no-untyped-def]
+def test_a_gateway_5xx_is_a_temporary_failure(gateway) -> None:
     gateway.behaviours = ["5xx"]
     with pytest.raises(DeliveryError) as caught:
         send_sms("0701234567", "Hej")
@@ -122,14 +122,14 @@ def test_a_gateway_5xx_is_a_temporary_failure(gateway) -> None:  # type: ignore[
     assert len(gateway.requests) == 1
 
 
-def test_a_refused_number_is_a_permanent_failure(gateway) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_number_is_a_permanent_failure(gateway) -> None:
     gateway.behaviours = ["400"]
     with pytest.raises(DeliveryError) as caught:
         send_sms("0701234567", "Hej")
     assert not caught.value.temporary
 
 
-def test_a_gateway_that_does_not_answer_in_time_is_a_temporary_failure(gateway) -> None:  # type: ignore[no-untyped-def]
+def test_a_gateway_that_does_not_answer_in_time_is_a_temporary_failure(gateway) -> None:
     gateway.behaviours = ["slow"]
     gateway.slow_seconds = 3
     with pytest.raises(DeliveryError) as caught:
@@ -138,7 +138,7 @@ def test_a_gateway_that_does_not_answer_in_time_is_a_temporary_failure(gateway) 
     assert "timed out" in str(caught.value)
 
 
-def test_a_refused_connection_is_a_temporary_failure(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_connection_is_a_temporary_failure(settings) -> None:
     settings.KLIENTSTOD_SMS_BACKEND = "http"
     settings.KLIENTSTOD_SMS_URL = f"http://127.0.0.1:{free_port()}/a1/sms"
     settings.KLIENTSTOD_SMS_USERNAME = "u"
@@ -147,14 +147,14 @@ def test_a_refused_connection_is_a_temporary_failure(settings) -> None:  # type:
     assert caught.value.temporary
 
 
-def test_no_backend_configured_is_a_permanent_failure(settings) -> None:  # type: ignore[no-untyped-def]
+def test_no_backend_configured_is_a_permanent_failure(settings) -> None:
     settings.KLIENTSTOD_SMS_BACKEND = ""
     with pytest.raises(DeliveryError) as caught:
         send_sms("0701234567", "Hej")
     assert not caught.value.temporary
 
 
-def test_the_file_backend_keeps_each_message(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_file_backend_keeps_each_message(settings, tmp_path) -> None:
     settings.KLIENTSTOD_SMS_BACKEND = "file"
     settings.KLIENTSTOD_SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
     send_sms("0701234567", "Första")
@@ -170,7 +170,7 @@ def test_the_file_backend_keeps_each_message(settings, tmp_path) -> None:  # typ
 
 
 @pytest.fixture
-def smtp(settings):  # type: ignore[no-untyped-def]
+def smtp(settings):
     with smtp_server() as (inbox, port):
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST = "127.0.0.1"
@@ -181,7 +181,7 @@ def smtp(settings):  # type: ignore[no-untyped-def]
         yield inbox
 
 
-def test_an_email_reaches_the_smtp_server(smtp) -> None:  # type: ignore[no-untyped-def]
+def test_an_email_reaches_the_smtp_server(smtp) -> None:
     send_email("klient@example.org", "Påminnelse", "Hej! Vi ses tisdag kl. 10.00.")
     [message] = smtp.messages
     assert message["To"] == "klient@example.org"
@@ -190,7 +190,7 @@ def test_an_email_reaches_the_smtp_server(smtp) -> None:  # type: ignore[no-unty
     assert "Vi ses tisdag kl. 10.00." in body
 
 
-def test_a_refused_recipient_is_a_permanent_failure(smtp) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_recipient_is_a_permanent_failure(smtp) -> None:
     smtp.refuse_with = "550 No such user"
     with pytest.raises(DeliveryError) as caught:
         send_email("klient@example.org", "Påminnelse", "Hej")
@@ -198,14 +198,14 @@ def test_a_refused_recipient_is_a_permanent_failure(smtp) -> None:  # type: igno
     assert smtp.messages == []
 
 
-def test_a_busy_mail_server_is_a_temporary_failure(smtp) -> None:  # type: ignore[no-untyped-def]
+def test_a_busy_mail_server_is_a_temporary_failure(smtp) -> None:
     smtp.refuse_with = "451 Try again later"
     with pytest.raises(DeliveryError) as caught:
         send_email("klient@example.org", "Påminnelse", "Hej")
     assert caught.value.temporary
 
 
-def test_a_mail_server_that_is_down_is_a_temporary_failure(settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_mail_server_that_is_down_is_a_temporary_failure(settings) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = free_port()

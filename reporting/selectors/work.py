@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import holidays
 from django.db.models import (
     Count,
     Exists,
@@ -26,7 +25,7 @@ from interventions.models import (
     OfferResponse,
     ParticipationStatus,
 )
-from klientstod.dates import local_time
+from klientstod.dates import days_off, local_time
 from klientstod.models import (
     Meeting,
     MeetingCancelReason,
@@ -89,15 +88,6 @@ class MeetingFigures:
             return Decimal(0)
         per_day = Decimal(self.not_held) * 5 / self.working_days
         return per_day.quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-#: The days off of the Swedish calendar besides weekends: public holidays, and the eves of
-#: Midsummer, Christmas and New Year that workplaces keep as holidays.
-HOLIDAY_CATEGORIES = (holidays.PUBLIC, holidays.DE_FACTO)
-
-
-def days_off(years: range) -> holidays.HolidayBase:
-    return holidays.country_holidays("SE", years=years, categories=HOLIDAY_CATEGORIES)
 
 
 def working_days(
