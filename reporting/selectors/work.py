@@ -36,6 +36,7 @@ from klientstod.models import (
 from ..models import VacationPeriod
 from ..periods import Period
 from .cases import cases_active_at, cases_during
+from .reminders import ReminderFigures, reminder_figures
 
 # 4. Meetings -------------------------------------------------------------------------------------
 
@@ -76,6 +77,7 @@ class MeetingFigures:
     working_days: int = 0
     vacations: list[VacationPeriod] = field(default_factory=list)
     per_week: list[tuple[datetime.date, int, int]] = field(default_factory=list)
+    reminders: ReminderFigures = field(default_factory=ReminderFigures)
 
     @property
     def working_weeks(self) -> Decimal:
@@ -170,6 +172,7 @@ def meeting_figures(
         working_days=len(days),
         vacations=vacations,
         per_week=[(monday, *weekly.get(monday, (0, 0))) for monday in mondays],
+        reminders=reminder_figures(meetings),
     )
 
 
