@@ -1,6 +1,7 @@
 """Calendar arithmetic the workflows share."""
 
 import datetime
+import functools
 
 import holidays
 from django.utils import timezone
@@ -14,8 +15,13 @@ def days_off(years: range) -> holidays.HolidayBase:
     return holidays.country_holidays("SE", years=years, categories=HOLIDAY_CATEGORIES)
 
 
+@functools.lru_cache(maxsize=8)
+def _days_off_in(year: int) -> frozenset[datetime.date]:
+    return frozenset(days_off(range(year, year + 1)))
+
+
 def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in days_off(range(day.year, day.year + 1))
+    return day.weekday() < 5 and day not in _days_off_in(day.year)
 
 
 def working_day_before(day: datetime.date) -> datetime.date:

@@ -110,6 +110,7 @@ class ClientForm(VersionedForm):
         help_text=_("Personnummer or samordningsnummer, 10 or 12 digits."),
     )
     mobile = MobileNumberField(
+        label=_("Mobile number"),
         required=False,
         help_text=_("For reminders by SMS. A Swedish mobile number, e.g. 070-123 45 67."),
     )

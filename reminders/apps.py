@@ -11,7 +11,7 @@ class RemindersConfig(AppConfig):
 
         from . import panels, timeline  # noqa: F401  (register their providers)
         from .choices import ReminderStatus
-        from .models import Reminder, ReminderTemplate
+        from .models import ReminderTemplate
 
         badges.register(
             {
@@ -23,5 +23,7 @@ class RemindersConfig(AppConfig):
                 ReminderStatus.SKIPPED: "text-bg-secondary",
             }
         )
-        audit.register(Reminder, client="meeting__case__client")
+        # A reminder is written by the job alone, never by a person, and holds no text of
+        # the client's: its state is the record (and the case timeline shows it), so it is
+        # not in the audit log. The log may name the administrator's reminder texts.
         audit.register_names(ReminderTemplate)

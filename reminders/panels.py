@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from klientstod import panels
@@ -19,40 +19,38 @@ def case_reminders(user: User, case: Case) -> panels.Panel | None:
     """The booked meetings ahead with their reminders, and why none are sent if so."""
     if not case.is_active:
         return None
+    now = timezone.now()
     meetings = list(
-        Meeting.objects.filter(
-            case=case, status=MeetingStatus.BOOKED, starts_at__gte=timezone.now()
-        )
-        .prefetch_related(
-            Prefetch("reminders", queryset=Reminder.objects.order_by("-starts_at", "-pk"))
-        )
-        .order_by("starts_at")[:10]
+        Meeting.objects.filter(case=case, status=MeetingStatus.BOOKED, starts_at__gte=now).order_by(
+            "starts_at"
+        )[:10]
     )
-    recent = list(
+    # One query for the reminders of the meetings ahead and the latest of the others.
+    reminders = list(
         Reminder.objects.filter(meeting__case=case)
-        .exclude(meeting__status=MeetingStatus.BOOKED, meeting__starts_at__gte=timezone.now())
         .select_related("meeting")
-        .order_by("-starts_at")[:5]
+        .order_by("-starts_at", "-pk")[:50]
     )
+    ahead = {meeting.pk for meeting in meetings}
+    current = {
+        r.meeting_id: r
+        for r in reversed(reminders)
+        if r.meeting_id in ahead and r.starts_at == r.meeting.starts_at
+    }
+    recent = [r for r in reminders if r.meeting_id not in ahead][:5]
     why_not = services.why_no_reminders(client=case.client)
     if not meetings and not recent and not why_not:
         return None
-    rows = [(meeting, _current(meeting)) for meeting in meetings]
     return panels.Panel(
         "reminders/partials/panel_case.html",
         {
-            "reminder_rows": rows,
+            "reminder_rows": [(meeting, current.get(meeting.pk)) for meeting in meetings],
             "recent_reminders": recent,
             "why_no_reminders": why_not,
             "reminder_due": {m.pk: services.due_at(m.starts_at) for m in meetings},
         },
         order=20,
     )
-
-
-def _current(meeting: Meeting) -> Reminder | None:
-    """The reminder of the meeting's present time, if queued or sent yet."""
-    return next((r for r in meeting.reminders.all() if r.starts_at == meeting.starts_at), None)
 
 
 @panels.register("my_day")

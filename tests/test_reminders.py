@@ -434,3 +434,25 @@ def test_the_client_form_normalises_the_mobile_number(
     client.refresh_from_db()
     assert client.mobile == "+46731234567"
     assert "073-123 45 67" in coordinator_client.get(url).content.decode()
+
+
+def test_the_gateways_delivery_report_marks_the_reminder_delivered(
+    db, process, coordinator, gateway, client, settings
+) -> None:
+    from django.urls import reverse
+
+    meeting = booked(process, coordinator)
+    services.run(now=due(meeting))
+    reminder = Reminder.objects.get(meeting=meeting)
+    url = reverse("reminders:delivery-report", args=[settings.KLIENTSTOD_SMS_CALLBACK_SECRET])
+    wrong = reverse("reminders:delivery-report", args=["guessed"])
+    assert (
+        client.post(wrong, {"id": reminder.provider_id, "status": "delivered"}).status_code == 404
+    )
+    reminder.refresh_from_db()
+    assert reminder.status == ReminderStatus.SENT
+    assert client.post(url, {"id": reminder.provider_id, "status": "delivered"}).status_code == 200
+    reminder.refresh_from_db()
+    assert reminder.status == ReminderStatus.DELIVERED
+    assert reminder.delivered_at is not None
+    assert client.get(url).status_code == 405
