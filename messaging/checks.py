@@ -1,5 +1,6 @@
 """System checks for the delivery of messages to clients."""
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -32,8 +33,19 @@ def check_sms_backend(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
                     id="messaging.E003",
                 )
             )
-        if not settings.KLIENTSTOD_SMS_SENDER:
-            messages.append(Error("Set KLIENTSTOD_SMS_SENDER.", id="messaging.E004"))
+        sender = settings.KLIENTSTOD_SMS_SENDER
+        # A name of 3 to 11 letters and digits (no å, ä, ö), or a phone number in E.164.
+        if not (
+            re.fullmatch(r"[A-Za-z][A-Za-z0-9]{2,10}", sender)
+            or re.fullmatch(r"\+\d{8,15}", sender)
+        ):
+            messages.append(
+                Error(
+                    "KLIENTSTOD_SMS_SENDER must be 3 to 11 letters (a-z) and digits, starting "
+                    "with a letter, or a phone number as +46…",
+                    id="messaging.E004",
+                )
+            )
     if backend in ("console", "file") and not settings.DEBUG:
         messages.append(
             Warning(

@@ -9,7 +9,7 @@ class RemindersConfig(AppConfig):
     def ready(self) -> None:
         from klientstod import audit, badges
 
-        from . import panels, timeline  # noqa: F401  (register their providers)
+        from . import panels, retention, timeline  # noqa: F401  (register their providers)
         from .choices import ReminderStatus
         from .models import ReminderTemplate
 

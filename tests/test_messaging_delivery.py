@@ -212,3 +212,18 @@ def test_a_mail_server_that_is_down_is_a_temporary_failure(settings) -> None:
     with pytest.raises(DeliveryError) as caught:
         send_email("klient@example.org", "Påminnelse", "Hej")
     assert caught.value.temporary
+
+
+@pytest.mark.parametrize(
+    ("sender", "ok"),
+    [("Klientstod", True), ("Klientstöd", False), ("K", False), ("+46701234567", True)],
+)
+def test_the_system_check_refuses_a_sender_the_gateway_would_refuse(settings, sender, ok) -> None:
+    from messaging.checks import check_sms_backend
+
+    settings.KLIENTSTOD_SMS_BACKEND = "http"
+    settings.KLIENTSTOD_SMS_URL = "https://api.46elks.com/a1/sms"
+    settings.KLIENTSTOD_SMS_USERNAME = "u"
+    settings.KLIENTSTOD_SMS_SENDER = sender
+    ids = [message.id for message in check_sms_backend(None)]
+    assert ids == ([] if ok else ["messaging.E004"])
