@@ -16,8 +16,7 @@ REMINDERS_DEFINITION = _(
     "process cancelled itself, split by whether a reminder of the meeting's time was sent to "
     "the client (by SMS or e-mail, the working day before). No-shows: the client did not come; "
     "cancelled by the client: the client cancelled. A meeting moved after its reminder went "
-    "counts as with a reminder only if the new time was reminded of too. Counts of one or two "
-    "are shown as <3 where the process asks for it."
+    "counts as with a reminder only if the new time was reminded of too."
 )
 
 #: The outcomes compared: what came of the meeting on the client's side, or that it was held.
