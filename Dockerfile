@@ -31,6 +31,8 @@ COPY klientstod ./klientstod
 COPY referrals ./referrals
 COPY interventions ./interventions
 COPY reporting ./reporting
+COPY messaging ./messaging
+COPY reminders ./reminders
 COPY devtools ./devtools
 COPY templates ./templates
 COPY static ./static

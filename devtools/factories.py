@@ -483,3 +483,24 @@ class DownloadFactory(factory.django.DjangoModelFactory):
     period_start = factory.LazyFunction(lambda: timezone.localdate().replace(month=1, day=1))
     period_end = factory.LazyFunction(timezone.localdate)
     rows = 0
+
+
+class ReminderTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reminders.ReminderTemplate"
+
+    process = factory.SubFactory(ProcessFactory)
+    language = "arabiska"
+    text = "تذكير: لديك موعد {datum} الساعة {tid}.\n{tolk}\nللإلغاء اتصل بـ {telefon}."
+    email_subject = "تذكير {datum}"
+    interpreter_line = "تم حجز مترجم."
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reminders.Reminder"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    starts_at = factory.SelfAttribute("meeting.starts_at")
+    due_at = factory.LazyAttribute(lambda r: r.meeting.starts_at - datetime.timedelta(days=1))
+    status = "queued"

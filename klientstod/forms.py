@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from messaging.phone import MobileNumberField
+
 from . import personnummer, services
 from .audit import record_read
 from .layout import Fieldset, form_helper
@@ -107,6 +109,11 @@ class ClientForm(VersionedForm):
         max_length=20,
         help_text=_("Personnummer or samordningsnummer, 10 or 12 digits."),
     )
+    mobile = MobileNumberField(
+        label=_("Mobile number"),
+        required=False,
+        help_text=_("For reminders by SMS. A Swedish mobile number, e.g. 070-123 45 67."),
+    )
     gender = forms.ChoiceField(
         label=_("Gender"),
         choices=[("", _("From the personnummer")), *Gender.choices],
@@ -124,6 +131,7 @@ class ClientForm(VersionedForm):
             "language",
             "interpreter_needed",
             "phone",
+            "mobile",
             "email",
             "street_address",
             "postal_code",
@@ -165,7 +173,11 @@ class ClientForm(VersionedForm):
             ),
             Fieldset(
                 _("Contact"),
-                Row(Column("phone", css_class="col-md-6"), Column("email", css_class="col-md-6")),
+                Row(
+                    Column("mobile", css_class="col-md-4"),
+                    Column("phone", css_class="col-md-4"),
+                    Column("email", css_class="col-md-4"),
+                ),
                 Row(
                     Column("street_address", css_class="col-md-6"),
                     Column("postal_code", css_class="col-md-2"),

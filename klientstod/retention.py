@@ -141,6 +141,7 @@ def client_erase(*, client_id: int, today: datetime.date | None = None) -> None:
         # point to a person on their own.
         Client.objects.filter(pk=client.pk).update(
             **erased_person(client),
+            mobile="",
             language="",
             protected_identity=False,
             erased_on=day,

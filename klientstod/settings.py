@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "referrals",
     "interventions",
     "reporting",
+    "messaging",
+    "reminders",
     "devtools",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -346,3 +348,34 @@ KLIENTSTOD_RETENTION_YEARS = envint("KLIENTSTOD_RETENTION_YEARS", 5)
 
 # Where users report accessibility problems (the accessibility statement, DOS-lagen).
 KLIENTSTOD_ACCESSIBILITY_CONTACT = envstr("KLIENTSTOD_ACCESSIBILITY_CONTACT")
+
+# Messages to clients (messaging/): reminders and self-assessment links.
+# E-mail through Django's SMTP backend; the local demo writes mail to the console.
+EMAIL_BACKEND = envstr(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = envstr("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("DJANGO_EMAIL_TIMEOUT_SECONDS", 10)
+DEFAULT_FROM_EMAIL = envstr("DJANGO_DEFAULT_FROM_EMAIL", "klientstod@localhost")
+# SMS (messaging.sms): http (a provider's API, as 46elks'), console or file (the demo), or
+# empty for none. The URL, the credentials (username and password, or a token), the
+# sender name (at most 11 letters and digits), the delivery report's callback address.
+KLIENTSTOD_SMS_BACKEND = envstr("KLIENTSTOD_SMS_BACKEND", "console" if DEBUG else "")
+KLIENTSTOD_SMS_URL = envstr("KLIENTSTOD_SMS_URL", "https://api.46elks.com/a1/sms")
+KLIENTSTOD_SMS_USERNAME = envstr("KLIENTSTOD_SMS_USERNAME")
+KLIENTSTOD_SMS_PASSWORD = envstr("KLIENTSTOD_SMS_PASSWORD")
+KLIENTSTOD_SMS_TOKEN = envstr("KLIENTSTOD_SMS_TOKEN")
+KLIENTSTOD_SMS_SENDER = envstr("KLIENTSTOD_SMS_SENDER", "Klientstod")
+KLIENTSTOD_SMS_CALLBACK_URL = envstr("KLIENTSTOD_SMS_CALLBACK_URL")
+# The secret part of that address (…/sms/delivered/<secret>/): the gateway cannot log in.
+KLIENTSTOD_SMS_CALLBACK_SECRET = envstr("KLIENTSTOD_SMS_CALLBACK_SECRET")
+KLIENTSTOD_SMS_TIMEOUT_SECONDS = envint("KLIENTSTOD_SMS_TIMEOUT_SECONDS", 10)
+KLIENTSTOD_SMS_FILE_PATH = envstr("KLIENTSTOD_SMS_FILE_PATH", str(BASE_DIR / "var" / "sms.jsonl"))

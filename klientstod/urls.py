@@ -37,5 +37,6 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("interventions.urls")),
     path("", include("reporting.urls")),
+    path("", include("reminders.urls")),
     path("", include("klientstod.core_urls")),
 ]

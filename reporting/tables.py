@@ -152,6 +152,23 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
         ),
         _row(r, _("Cancelled by us"), lambda x: x.meetings.cancelled_by_us, people=False),
         *_breakdown(r, lambda x: x.meetings.cancelled_by_us_by_reason, people=False),
+        # Do reminders help? Small groups of people, so masked as counts of people are.
+        _row(r, _("Meetings with a reminder sent"), lambda x: x.meetings.reminders.with_reminder),
+        _row(r, _("no-show"), lambda x: x.meetings.reminders.with_reminder_no_show, level=1),
+        _row(
+            r,
+            _("cancelled by the client"),
+            lambda x: x.meetings.reminders.with_reminder_cancelled,
+            level=1,
+        ),
+        _row(r, _("Meetings without a reminder"), lambda x: x.meetings.reminders.without_reminder),
+        _row(r, _("no-show"), lambda x: x.meetings.reminders.without_reminder_no_show, level=1),
+        _row(
+            r,
+            _("cancelled by the client"),
+            lambda x: x.meetings.reminders.without_reminder_cancelled,
+            level=1,
+        ),
     ]
     bibliotherapy = Section(5, _("Bibliotherapy"))
     bibliotherapy.rows = [

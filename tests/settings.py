@@ -29,3 +29,6 @@ KLIENTSTOD_REQUIRE_2FA = True
 
 # The tests' OpenID Provider runs on this machine over plain HTTP (tests/oidc_provider/).
 KLIENTSTOD_OIDC_ALLOW_HTTP = True
+
+# The SMS gateway's delivery reports come to /sms/delivered/<this>/ (reminders.views).
+KLIENTSTOD_SMS_CALLBACK_SECRET = "test-delivery-report-secret"

@@ -96,6 +96,15 @@ RULES: dict[str, Rule] = {
     ),
     "klientstod:accessibility": Rule({role: 200 for role in ALL_ROLES}, public=True),
     "klientstod:health": Rule({role: 200 for role in ALL_ROLES}, public=True),
+    # The SMS gateway's delivery reports: no login, a secret in the address instead (a
+    # wrong one is a 404: tests/test_reminders.py).
+    "reminders:delivery-report": Rule(
+        {role: 200 for role in ALL_ROLES},
+        lambda o: {"secret": settings.KLIENTSTOD_SMS_CALLBACK_SECRET},
+        method="post",
+        public=True,
+        data={"id": "s-unknown", "status": "delivered"},
+    ),
     # The second factor: roles that have an app set up are asked for the code; the
     # others are offered to set one up (the page asks for an enrolment code first).
     "two-factor": Rule({role: 302 for role in ALL_ROLES} | SECOND_FACTOR_ROLES_200),

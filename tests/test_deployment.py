@@ -501,3 +501,16 @@ def test_image_installs_its_dependencies_from_the_lockfile_only(
     assert copied_lock < where
     # Anything else pip installs brings no dependency of its own.
     assert all("--no-deps" in c for _, c in installs if c is not command)
+
+
+def test_compose_runs_the_reminder_job_with_the_apps_environment(
+    compose: dict[str, Any],
+) -> None:
+    services = compose["services"]
+    worker = services["worker"]
+    assert worker["command"][:3] == ["python", "manage.py", "send_reminders"]
+    assert "--every" in worker["command"]
+    # The same settings as the web service, and only after it migrated the database.
+    assert worker["environment"] == services["web"]["environment"]
+    assert worker["depends_on"]["web"]["condition"] == "service_healthy"
+    assert worker["restart"] == "unless-stopped"

@@ -9,9 +9,12 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from klientstod import retention
-from klientstod.models import Client, Meeting
+from klientstod.models import Case, Client, Meeting
 from referrals.models import Referral
 from reporting import periods, selectors, tables
+
+from .factories import MeetingFactory, ReminderFactory
+from .report_helpers import D, at
 
 
 def figures(process) -> list:
@@ -29,9 +32,14 @@ def figures(process) -> list:
 @pytest.mark.django_db
 def test_erasing_keeps_every_report_the_same(process, scenario, settings):
     settings.KLIENTSTOD_RETENTION_YEARS = 0  # everything closed before today is due
-    before = figures(process)
     due = retention.clients_due()
     assert due, "the scenario has closed cases"
+    # A reminder sent before a meeting of an erased client: it stays for the report (with
+    # and without a reminder), the gateway's id of the message goes.
+    erased_case = Case.objects.filter(client_id__in=[d.client_id for d in due]).first()
+    meeting = MeetingFactory(case=erased_case, starts_at=at(D(2026, 6, 15), 10), status="no_show")
+    reminded = ReminderFactory(meeting=meeting, status="sent", provider_id="s00000042")
+    before = figures(process)
     names = {
         c.pk: (c.last_name, c.personnummer)
         for c in Client.objects.filter(pk__in=[d.client_id for d in due])
@@ -44,12 +52,15 @@ def test_erasing_keeps_every_report_the_same(process, scenario, settings):
         assert (client.last_name, client.personnummer) != names[client.pk]
         assert client.first_name == "Gallrad"
         assert not client.phone
+        assert not client.mobile
     from klientstod import crypto
 
     gone = [crypto.index(number) for _name, number in names.values()]
     assert not Referral.objects.filter(personnummer_index__in=gone).exists()
     assert not Meeting.objects.filter(case__client__in=names).exclude(journal_note="").exists()
     assert retention.clients_due() == []
+    reminded.refresh_from_db()
+    assert (reminded.status, reminded.provider_id) == ("sent", "")
 
 
 @pytest.mark.django_db

@@ -407,7 +407,13 @@ def drawn_small_values(svg: str) -> list[str]:
 
 def test_the_crawl_covers_every_page_steering_and_evaluator_may_open(process):
     for role in AGGREGATE_READERS:
-        allowed = {name for name, rule in RULES.items() if rule.expected[role] == 200}
+        # Pages that are read; a POST-only address (the SMS gateway's delivery reports)
+        # shows nobody anything.
+        allowed = {
+            name
+            for name, rule in RULES.items()
+            if rule.expected[role] == 200 and rule.method == "get"
+        }
         assert allowed == set(crawl_urls(process)), role
 
 

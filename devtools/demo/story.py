@@ -233,6 +233,7 @@ class Story:
             interpreter_needed="i" in row.marks,
             # 070-174 06 05 to 070-174 06 99 is a PTS range for fiction.
             phone=f"070-174 06 {5 + index:02d}",
+            mobile=f"+467017406{5 + index:02d}" if index % 3 else "",
             email=f"{ascii_slug(row.first_name)}.{ascii_slug(row.last_name)}@example.se"
             if index % 2 == 0
             else "",

@@ -96,6 +96,11 @@ class Work(Story):
             ConsentFactory.create(
                 client=case.client, kind=Consent.Kind.SUS_REGISTRATION, given_on=case.start_date
             )
+            # Reminders of meetings by SMS or e-mail (the reminder job, docs/reminders.md).
+            if number != 2:
+                ConsentFactory.create(
+                    client=case.client, kind=Consent.Kind.REMINDERS, given_on=case.start_date
+                )
             if number < 4:
                 ConsentFactory.create(
                     client=case.client,

@@ -258,6 +258,7 @@ class Consent(models.Model):
         INFORMATION_SHARING = "information_sharing", _("Information sharing with a partner")
         SUS_REGISTRATION = "sus_registration", _("Registration in SUS (form 9443)")
         FOLLOW_UP = "follow_up", _("Follow-up after six months")
+        REMINDERS = "reminders", _("Reminders of meetings by SMS or e-mail")
 
     client = models.ForeignKey(
         Client, on_delete=models.CASCADE, related_name="consents", verbose_name=_("client")

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from messaging.phone import format_mobile, validate_e164_mobile
+
 from .. import ages, crypto
 from .. import personnummer as pnr
 from ..choices import EducationLevel, Gender, IncomeSource
@@ -91,6 +93,10 @@ class Client(PersonnummerRecord):
     )
     interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    #: A Swedish mobile number in E.164 (+467XXXXXXXX): where SMS reminders go.
+    mobile = models.CharField(
+        _("mobile number"), max_length=16, blank=True, validators=[validate_e164_mobile]
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
@@ -156,6 +162,10 @@ class Client(PersonnummerRecord):
 
     def personnummer_changed(self, normal: str) -> None:
         self.birth_date = pnr.birth_date(normal)
+
+    @property
+    def mobile_display(self) -> str:
+        return format_mobile(self.mobile)
 
     @property
     def full_name(self) -> str:

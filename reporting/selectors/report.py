@@ -36,6 +36,7 @@ from .plan import (
     milestone_rows,
     outcome_figures,
 )
+from .reminders import REMINDERS_DEFINITION
 from .work import (
     BIBLIOTHERAPY_DEFINITION,
     CANCELLED_BY_US_DEFINITION,
@@ -54,6 +55,7 @@ DEFINITIONS = [
     (_("Current interventions"), INTERVENTIONS_DEFINITION),
     (_("Meetings"), MEETINGS_DEFINITION),
     (_("Cancelled by us"), CANCELLED_BY_US_DEFINITION),
+    (_("Reminders"), REMINDERS_DEFINITION),
     (_("Bibliotherapy"), BIBLIOTHERAPY_DEFINITION),
     (_("Milestones"), MILESTONES_DEFINITION),
     (_("Budget"), BUDGET_DEFINITION),

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import holidays
 from django.db.models import (
     Count,
     Exists,
@@ -26,7 +25,7 @@ from interventions.models import (
     OfferResponse,
     ParticipationStatus,
 )
-from klientstod.dates import local_time
+from klientstod.dates import days_off, local_time
 from klientstod.models import (
     Meeting,
     MeetingCancelReason,
@@ -37,6 +36,7 @@ from klientstod.models import (
 from ..models import VacationPeriod
 from ..periods import Period
 from .cases import cases_active_at, cases_during
+from .reminders import ReminderFigures, reminder_figures
 
 # 4. Meetings -------------------------------------------------------------------------------------
 
@@ -77,6 +77,7 @@ class MeetingFigures:
     working_days: int = 0
     vacations: list[VacationPeriod] = field(default_factory=list)
     per_week: list[tuple[datetime.date, int, int]] = field(default_factory=list)
+    reminders: ReminderFigures = field(default_factory=ReminderFigures)
 
     @property
     def working_weeks(self) -> Decimal:
@@ -89,15 +90,6 @@ class MeetingFigures:
             return Decimal(0)
         per_day = Decimal(self.not_held) * 5 / self.working_days
         return per_day.quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-#: The days off of the Swedish calendar besides weekends: public holidays, and the eves of
-#: Midsummer, Christmas and New Year that workplaces keep as holidays.
-HOLIDAY_CATEGORIES = (holidays.PUBLIC, holidays.DE_FACTO)
-
-
-def days_off(years: range) -> holidays.HolidayBase:
-    return holidays.country_holidays("SE", years=years, categories=HOLIDAY_CATEGORIES)
 
 
 def working_days(
@@ -180,6 +172,7 @@ def meeting_figures(
         working_days=len(days),
         vacations=vacations,
         per_week=[(monday, *weekly.get(monday, (0, 0))) for monday in mondays],
+        reminders=reminder_figures(meetings),
     )
 
 
