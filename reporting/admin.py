@@ -13,8 +13,8 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 @admin.register(BudgetLine)
 class BudgetLineAdmin(admin.ModelAdmin):
-    list_display = ["process", "year", "category", "granted"]
-    list_filter = ["process", "year"]
+    list_display = ["process", "year", "category", "financing", "granted"]
+    list_filter = ["process", "year", "financing"]
 
 
 @admin.register(Cost)

@@ -14,8 +14,25 @@ class Metric(models.TextChoices):
 class CostCategory(models.TextChoices):
     COORDINATOR = "coordinator", _("Personnel: coordinator")
     BIBLIOTHERAPIST = "bibliotherapist", _("Personnel: bibliotherapist")
+    INTERPRETER = "interpreter", _("Interpreter")
     EDUCATION = "education", _("Education")
     OTHER = "other", _("Other costs")
+
+
+class MilestoneSubject(models.TextChoices):
+    """What a milestone counts: the report groups the milestones by it, as the process plan does."""
+
+    KLIENTSTOD = "klientstod", _("Klientstöd")
+    BIBLIOTHERAPY = "bibliotherapy", _("Bibliotherapy")
+
+
+#: The subject each metric belongs to.
+METRIC_SUBJECT = {
+    Metric.STARTED: MilestoneSubject.KLIENTSTOD,
+    Metric.CLOSED_TO_GOAL: MilestoneSubject.KLIENTSTOD,
+    Metric.BIBLIOTHERAPY_STARTED: MilestoneSubject.BIBLIOTHERAPY,
+    Metric.BIBLIOTHERAPY_COMPLETED: MilestoneSubject.BIBLIOTHERAPY,
+}
 
 
 class Financing(models.TextChoices):

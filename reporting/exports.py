@@ -48,14 +48,32 @@ def rows(columns: Sequence[Report], counts: SmallCounts) -> Iterator[list[Any]]:
     report = columns[-1]
     yield [_("Section"), _("Figure"), *[str(c.period) for c in columns]]
     for section in tables.sections(columns, counts):
+        if section.after_plan:
+            yield from _plan_rows(report, counts, len(columns))
         for row in section.rows:
             label = f"– {row.label}" if row.level else str(row.label)
             yield [f"{section.number}. {section.title}", label, *map(_cell, row.values)]
+
+
+def _plan_rows(report: Report, counts: SmallCounts, width: int) -> Iterator[list[Any]]:
+    """Sections 8–10, which the report shows for its own period: in its column alone."""
+    pad = [""] * (width - 1)
+    collaboration = report.collaboration
+    if collaboration is not None:
+        for partner in collaboration.partners:
+            for kind, n in zip(collaboration.kinds, partner.by_kind, strict=True):
+                yield [f"8. {_('Partner collaboration')}", f"{partner.name}: {kind}", *pad, n]
+            yield [
+                f"8. {_('Partner collaboration')}",
+                f"{partner.name}: {_('state')}",
+                *pad,
+                f"{partner.state} ({partner.last_on:%Y-%m-%d})",
+            ]
     for milestone in tables.milestone_lines(report, counts):
         yield [
-            f"6. {_('Milestones')}",
+            f"9. {_('Milestones')}",
             f"{milestone.metric} ({milestone.deadline:%Y-%m-%d}), {_('target')} {milestone.target}",
-            *([""] * (len(columns) - 1)),
+            *pad,
             _cell(milestone.actual),
         ]
     for line in [*report.budget.rows, report.budget.total]:
@@ -66,11 +84,32 @@ def rows(columns: Sequence[Report], counts: SmallCounts) -> Iterator[list[Any]]:
             (_("Invoiced"), line.invoiced),
         ):
             yield [
-                f"7. {_('Budget')} {report.budget.year}",
+                f"10. {_('Budget')} {report.budget.year}",
                 f"{line.category}: {heading}",
-                *([""] * (len(columns) - 1)),
+                *pad,
                 int(value),
             ]
+    years = report.budget_years
+    if years is not None:
+        for granted in [*years.rows, years.total]:
+            yield [
+                f"10. {_('Granted funds per year')}",
+                f"{granted.category}: {_('own financing')}",
+                *pad,
+                int(granted.own),
+            ]
+            for year, value in zip(years.years, granted.per_year, strict=True):
+                yield [
+                    f"10. {_('Granted funds per year')}",
+                    f"{granted.category}: {year}",
+                    *pad,
+                    int(value),
+                ]
+    for cost_period in report.cost_periods or []:
+        span = f"{cost_period.start:%Y-%m-%d} – {cost_period.end:%Y-%m-%d}"
+        for cost in cost_period.lines:
+            label = f"{cost.label} ({_('own financing')})" if cost.own else str(cost.label)
+            yield [f"10. {_('Costs per cost period')}", f"{span}: {label}", *pad, int(cost.amount)]
 
 
 def to_csv(columns: Sequence[Report], counts: SmallCounts) -> bytes:

@@ -79,7 +79,26 @@ class MilestoneForm(forms.ModelForm):
 class BudgetLineForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
-        fields = ["year", "category", "granted"]
+        fields = ["year", "category", "financing", "granted"]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        # The process is not a field of the form, so the model's unique constraint is not
+        # checked by the form itself: a second line would fail in the database instead.
+        data = self.cleaned_data
+        if all(data.get(name) for name in ("year", "category", "financing")):
+            twin = BudgetLine.objects.filter(
+                process_id=self.instance.process_id,
+                year=data["year"],
+                category=data["category"],
+                financing=data["financing"],
+            ).exclude(pk=self.instance.pk)
+            if twin.exists():
+                self.add_error(
+                    "category",
+                    _("This year already has a line for the category and financing."),
+                )
+        return data
 
 
 class CostForm(forms.ModelForm):

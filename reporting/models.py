@@ -40,7 +40,9 @@ class Milestone(models.Model):
 
 
 class BudgetLine(models.Model):
-    """The amount the förbund granted for a year and a category."""
+    """The amount granted for a year and a category: by the förbund, or the process owner's
+    own financing (an interpreter the owner pays, say), which the budget shows as its own
+    column."""
 
     process = models.ForeignKey(
         Process, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("process")
@@ -48,6 +50,9 @@ class BudgetLine(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
     category = models.CharField(_("category"), max_length=20, choices=CostCategory.choices)
     granted = models.DecimalField(_("granted (kr)"), max_digits=12, decimal_places=0)
+    financing = models.CharField(
+        _("financing"), max_length=10, choices=Financing.choices, default=Financing.FORBUND
+    )
 
     class Meta:
         ordering = ["year", "category"]
@@ -55,11 +60,14 @@ class BudgetLine(models.Model):
         verbose_name_plural = _("budget lines")
         constraints = [
             models.UniqueConstraint(
-                fields=["process", "year", "category"], name="budget_once_per_year_and_category"
+                fields=["process", "year", "category", "financing"],
+                name="budget_once_per_year_category_financing",
             )
         ]
 
     def __str__(self) -> str:
+        if self.financing == Financing.OWN:
+            return f"{self.year} {self.get_category_display()} ({self.get_financing_display()})"
         return f"{self.year} {self.get_category_display()}"
 
 

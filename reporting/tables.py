@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from interventions.choices import FiaStatus
 from klientstod.smallcounts import Shown, SmallCounts
 
+from .choices import Metric, MilestoneSubject
 from .selectors import Report
 
 
@@ -34,8 +35,10 @@ class Row:
 class Section:
     number: int
     title: Any
+    #: What the section is, whatever its number: its anchor, and the key a comment on it uses.
+    key: str = ""
     rows: list[Row] = field(default_factory=list)
-    #: The milestones and the budget (sections 6 and 7) stand before this section.
+    #: Collaboration, the milestones and the budget (sections 8–10) stand before this section.
     after_plan: bool = False
     #: The meetings week by week follow the figures.
     week_by_week: bool = False
@@ -69,7 +72,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
     """
     counts = counts or SmallCounts()
     r = reports
-    referrals = Section(1, _("Referrals"))
+    referrals = Section(1, _("Referrals"), "referrals")
     referrals.rows = [
         _row(r, _("Referred in the period"), lambda x: x.referrals.received),
         _row(r, _("Not relevant now"), lambda x: x.referrals.not_relevant),
@@ -85,7 +88,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
         _row(r, _("Women"), lambda x: x.referrals.samsyn_women, level=1),
         _row(r, _("Men"), lambda x: x.referrals.samsyn_men, level=1),
     ]
-    fia = Section(2, _("FIA interviews"))
+    fia = Section(2, _("FIA interviews"), "fia")
     fia.rows = [Row(label, [dict(x.fia.rows)[label] for x in r]) for label, _n in r[0].fia.rows]
     completed = [row.label for row in fia.rows].index(FiaStatus.COMPLETED.label)
     fia.rows.insert(
@@ -95,7 +98,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
         ),
     )
     fia.rows += _breakdown(r, lambda x: x.fia.aborted_by_reason)
-    interventions = Section(3, _("Current interventions"))
+    interventions = Section(3, _("Current interventions"), "interventions")
     kinds = [
         ("af_municipality", _("In need of collaboration employment service + municipality")),
         ("health_municipality", _("In need of collaboration health care + municipality")),
@@ -136,7 +139,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
             level=1,
         ),
     ]
-    meetings = Section(4, _("Meetings and cancellations"), week_by_week=True)
+    meetings = Section(4, _("Meetings and cancellations"), "meetings", week_by_week=True)
     meetings.rows = [
         _row(r, _("Meetings planned in the period"), lambda x: x.meetings.booked, people=False),
         _row(r, _("Held"), lambda x: x.meetings.held, people=False),
@@ -170,7 +173,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
             level=1,
         ),
     ]
-    bibliotherapy = Section(5, _("Bibliotherapy"))
+    bibliotherapy = Section(5, _("Bibliotherapy"), "bibliotherapy")
     bibliotherapy.rows = [
         _row(r, _("Offered bibliotherapy"), lambda x: x.bibliotherapy.offered),
         _row(r, _("accepted"), lambda x: x.bibliotherapy.accepted, level=1),
@@ -184,7 +187,20 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
         ),
         _row(r, _("Still to be offered"), lambda x: x.bibliotherapy.still_to_offer),
     ]
-    outcome = Section(8, _("Outcome against the goal"), after_plan=True)
+    information = Section(6, _("Information meetings"), "information_meetings")
+    information.rows = [
+        _row(
+            r,
+            _("Information meetings held"),
+            lambda x: x.information_meetings.meetings,
+            people=False,
+        ),
+        _row(r, _("Clients invited"), lambda x: x.information_meetings.invited),
+        _row(r, _("Clients who came"), lambda x: x.information_meetings.came),
+    ]
+    assessments = Section(7, _("Self-assessments"), "self_assessments")
+    assessments.rows = _assessment_rows(r, counts)
+    outcome = Section(11, _("Outcome against the goal"), "outcome", after_plan=True)
     outcome.rows = [
         _row(r, _("Closed in the period"), lambda x: x.outcome.closed),
         *_breakdown(r, lambda x: x.outcome.by_outcome),
@@ -206,7 +222,16 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
         ),
         _row(r, _("Goal (%)"), lambda x: x.outcome.goal_percent, people=False),
     ]
-    result = [referrals, fia, interventions, meetings, bibliotherapy, outcome]
+    result = [
+        referrals,
+        fia,
+        interventions,
+        meetings,
+        bibliotherapy,
+        information,
+        assessments,
+        outcome,
+    ]
     for section in result:
         for row in section.rows:
             if row.people:
@@ -241,6 +266,67 @@ def milestone_lines(report: Report, counts: SmallCounts | None = None) -> list[M
         )
         for row in report.milestones
     ]
+
+
+@dataclass
+class MilestoneGroup:
+    """The milestones of one subject (klientstöd, bibliotherapy) whose deadline falls in one
+    year, as the process plan lists them."""
+
+    subject: Any
+    year: int
+    lines: list[MilestoneLine] = field(default_factory=list)
+
+
+def milestone_groups(report: Report, counts: SmallCounts | None = None) -> list[MilestoneGroup]:
+    """Section 9: the milestones grouped by subject and year, each by its deadline."""
+    order = {value: n for n, value in enumerate(MilestoneSubject.values)}
+    metrics = {value: n for n, value in enumerate(Metric.values)}
+    pairs = sorted(
+        zip(report.milestones, milestone_lines(report, counts), strict=True),
+        key=lambda pair: (pair[0].deadline, metrics.get(pair[0].kind, len(metrics))),
+    )
+    groups: dict[tuple[int, int], MilestoneGroup] = {}
+    for row, line in pairs:
+        subject = MilestoneSubject(row.subject)
+        key = (order[subject], row.deadline.year)
+        groups.setdefault(key, MilestoneGroup(subject.label, row.deadline.year)).lines.append(line)
+    return [groups[key] for key in sorted(groups)]
+
+
+def _assessment_rows(reports: Sequence[Report], counts: SmallCounts) -> list[Row]:
+    """Who answered, and for each questionnaire answered in any column, the change since
+    the start. The mean change is of people's answers: shown only where the number compared
+    is."""
+    used = [
+        (n, change.label)
+        for n, change in enumerate(reports[0].assessments.by_questionnaire)
+        if any(report.assessments.by_questionnaire[n].answered for report in reports)
+    ]
+    rows = [_row(reports, _("Answered a self-assessment"), lambda x: x.assessments.answered)]
+    rows += [
+        Row(label, [x.assessments.by_questionnaire[n].answered for x in reports], level=1)
+        for n, label in used
+    ]
+    for n, label in used:
+        changes = [x.assessments.by_questionnaire[n] for x in reports]
+        rows += [
+            Row(
+                _("%(questionnaire)s: compared with the start") % {"questionnaire": label},
+                [c.compared for c in changes],
+            ),
+            Row(_("improved"), [c.improved for c in changes], level=1),
+            Row(_("unchanged"), [c.unchanged for c in changes], level=1),
+            Row(_("worse"), [c.worse for c in changes], level=1),
+            Row(
+                _("mean change (scale 1–5)"),
+                [None if counts.hides(c.compared) else c.mean_change for c in changes],
+                level=1,
+                people=False,
+            ),
+            Row(_("declined answers, left out"), [c.declined for c in changes], level=1),
+        ]
+    return rows
 
 
 def _kind(kind: str) -> Getter:

@@ -45,7 +45,10 @@ def _context(request: AuthenticatedRequest, process: Process, form: PeriodForm) 
         report = selectors.tertial_report(process, period)
         # The annual report puts each tertial beside the year's total.
         columns = (
-            [selectors.tertial_report(process, t) for t in periods.tertials_of(period.end.year)]
+            [
+                selectors.tertial_report(process, t, columns_only=True)
+                for t in periods.tertials_of(period.end.year)
+            ]
             + [report]
             if form.cleaned_data["preset"] == "year"
             else [report]
@@ -55,6 +58,7 @@ def _context(request: AuthenticatedRequest, process: Process, form: PeriodForm) 
             columns=columns,
             sections=tables.sections(columns, counts),
             milestones=tables.milestone_lines(report, counts),
+            milestone_groups=tables.milestone_groups(report, counts),
             milestone_charts=shown.milestone_charts(
                 selectors.milestone_tracks(process, period.end), counts
             ),

@@ -11,15 +11,21 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from interventions.models import (
+    Answer,
     BibliotherapyGroup,
     BibliotherapyOffer,
+    CollaborationContact,
     FiaInterview,
     FiaStatusChange,
     GroupSession,
+    InformationMeeting,
     Intervention,
+    Questionnaire,
+    QuestionnaireItem,
+    SelfAssessment,
 )
 from reporting import periods
-from reporting.models import BudgetLine, Cost, Milestone, VacationPeriod
+from reporting.models import BudgetLine, Cost, Milestone, ReportingDeadline, VacationPeriod
 
 from .factories import (
     CaseFactory,
@@ -27,6 +33,7 @@ from .factories import (
     MeetingFactory,
     OrganisationFactory,
     ReferralFactory,
+    UnitFactory,
     make_personnummer,
 )
 
@@ -93,7 +100,7 @@ def scenario(process, coordinator):
         closure_outcome="client_ended",
     )
     g = CaseFactory(process=process, start_date=D(2026, 8, 20))
-    CaseFactory(
+    h = CaseFactory(
         process=process,
         start_date=D(2026, 6, 1),
         status="closed",
@@ -235,7 +242,142 @@ def scenario(process, coordinator):
             financing=financing,
             invoiced_on=invoiced,
         )
+    # The process runs over three calendar years, as the seed's 2018–2021.
+    process.starts_on, process.ends_on = D(2025, 9, 1), D(2027, 8, 31)
+    process.save()
+    cases = {"a": a, "b": b, "d": d, "e": e, "g": g, "h": h}
+    information_meetings(process, cases)
+    self_assessments(cases, coordinator)
+    collaboration(process, af, kommun, coordinator)
+    plan_ahead(process)
     return {"a": a, "b": b, "g": g, "clients": [amina, omar]}
+
+
+def information_meetings(process, cases) -> None:
+    """6. Held in the period: three (one before it does not count). Invited: A, B, D and E
+    (A twice, H registered in error left out); came: A and E."""
+    a, b, d, e, h = (cases[k] for k in "abdeh")
+    for held_on, invited, came in [
+        (D(2026, 5, 14), [a, b, d], [a]),
+        (D(2026, 6, 10), [a, e], [a, e]),
+        (D(2026, 7, 1), [h], [h]),
+        (D(2026, 4, 20), [d], [d]),
+    ]:
+        meeting = InformationMeeting.objects.create(process=process, held_on=held_on)
+        meeting.invited.set(invited)
+        meeting.attended.set(came)
+
+
+def self_assessments(cases, coordinator) -> None:
+    """7. Klientstöd: A improves by 1.5 (the latest of the period, 4 against 2.5), D gets worse
+    by 0.5, E is unchanged; B and G answered at the start only. Three answers declined (A's
+    one, G's two). Bibliotherapy: A improves by 2."""
+    a, b, d, e, g = (cases[k] for k in "abdeg")
+    klientstod = Questionnaire.objects.create(kind="klientstod", title="Självskattning")
+    first, second = (
+        QuestionnaireItem.objects.create(questionnaire=klientstod, order=n, text=f"Fråga {n}")
+        for n in (1, 2)
+    )
+    words = QuestionnaireItem.objects.create(
+        questionnaire=klientstod, order=3, text="Egna ord", kind="text"
+    )
+    reading = Questionnaire.objects.create(kind="bibliotherapy", title="Biblioterapi")
+    book = QuestionnaireItem.objects.create(questionnaire=reading, order=1, text="Mående")
+
+    def answer(case, questionnaire, occasion, day, *scores, text=""):
+        assessment = SelfAssessment.objects.create(
+            case=case,
+            questionnaire=questionnaire,
+            occasion=occasion,
+            answered_on=day,
+            entered_by=coordinator,
+        )
+        items = [book] if questionnaire == reading else [first, second]
+        for item, score in zip(items, scores, strict=True):
+            if score is None:
+                Answer.objects.create(assessment=assessment, item=item, declined=True)
+            else:
+                Answer.objects.create(assessment=assessment, item=item, score=score)
+        if text:
+            Answer.objects.create(assessment=assessment, item=words, text=text)
+
+    answer(a, klientstod, "start", D(2026, 5, 12), 2, 3)
+    answer(a, klientstod, "periodic", D(2026, 7, 12), 3, 4, text="Bättre")
+    answer(a, klientstod, "periodic", D(2026, 8, 20), 4, None)
+    answer(b, klientstod, "start", D(2026, 7, 3), 3, 3)
+    answer(d, klientstod, "start", D(2026, 2, 5), 4, 4)
+    answer(d, klientstod, "periodic", D(2026, 6, 5), 3, 4)
+    answer(d, klientstod, "periodic", D(2026, 9, 10), 5, 5)  # after the period
+    answer(e, klientstod, "start", D(2026, 3, 5), 3, 3)
+    answer(e, klientstod, "periodic", D(2026, 6, 20), 3, 3)
+    answer(g, klientstod, "start", D(2026, 8, 25), None, None)
+    answer(a, reading, "start", D(2026, 6, 1), 2)
+    answer(a, reading, "periodic", D(2026, 8, 1), 4)
+
+
+def collaboration(process, af, kommun, coordinator) -> None:
+    """8. In the period: Arbetsförmedlingen a case consultation and a joint planning,
+    Vuxenpsykiatri an information meeting; a unit of Kommunen was informed before it."""
+    psychiatry = OrganisationFactory(name="Vuxenpsykiatri")
+    unit = UnitFactory(organisation=kommun, name="ekonomiskt bistånd")
+    for organisation, partner_unit, day, kind, state in [
+        (af, None, D(2026, 4, 10), "information_meeting", "informed"),
+        (af, None, D(2026, 5, 20), "case_consultation", "established"),
+        (af, None, D(2026, 6, 15), "joint_planning", "established"),
+        (af, None, D(2026, 9, 3), "joint_planning", "not_interested"),  # after the period
+        (psychiatry, None, D(2026, 7, 1), "information_meeting", "awaiting_reply"),
+        (kommun, unit, D(2026, 3, 1), "information_meeting", "informed"),
+    ]:
+        CollaborationContact.objects.create(
+            process=process,
+            organisation=organisation,
+            unit=partner_unit,
+            held_on=day,
+            kind=kind,
+            state=state,
+            created_by=coordinator,
+        )
+
+
+def plan_ahead(process) -> None:
+    """9, 10 and 12: a milestone of the next year, the budget of every year with the interpreter
+    as own financing, a cost of the year before, and the reporting calendar."""
+    Milestone.objects.create(process=process, metric="started", target=20, deadline=D(2027, 6, 30))
+    for year, category, financing, granted in [
+        (2027, "coordinator", "forbund", 400000),
+        (2026, "other", "forbund", 5000),
+        (2026, "interpreter", "own", 15000),
+    ]:
+        BudgetLine.objects.create(
+            process=process, year=year, category=category, financing=financing, granted=granted
+        )
+    Cost.objects.create(
+        process=process,
+        period_start=D(2026, 5, 1),
+        period_end=D(2026, 8, 31),
+        category="interpreter",
+        description="Tolk",
+        amount=12330,
+        financing="own",
+    )
+    Cost.objects.create(
+        process=process,
+        period_start=D(2025, 9, 1),
+        period_end=D(2025, 12, 31),
+        category="coordinator",
+        amount=100000,
+        financing="forbund",
+    )
+    for day, kind, description, done_on in [
+        (D(2026, 8, 31), "tertial_report", "", None),  # the period's last day: not to come
+        (D(2026, 9, 14), "tertial_report", "Tertialrapport maj–augusti", D(2026, 9, 10)),
+        (D(2026, 10, 6), "board_meeting", "Styrelsemöte", None),
+        (D(2026, 12, 31), "annual_report", "", None),
+        (D(2027, 1, 15), "board_meeting", "", None),  # more than four months ahead
+    ]:
+        ReportingDeadline.objects.create(
+            process=process, kind=kind, due_on=day, description=description, done_on=done_on
+        )
 
 
 def report_url(name: str, process, **params) -> str:

@@ -70,3 +70,24 @@ def test_steering_group_opens_the_dashboard(live_server, browser_page):
     assert page.locator(".ks-chart svg").count() == 2  # the milestone and the inflow
     axe.check(page, "styrgrupp-oversikt")
     axe.assert_clean()
+
+
+def test_the_new_sections_read_at_desk_and_phone_width(
+    live_server, browser_page, process, scenario
+):
+    """Sections 6–12 of the fixed scenario, with axe-core at 1280 and at 390 px: the wide
+    tables (collaboration, the budget of every year) scroll inside their section, not the page."""
+    UserFactory(username="styrgrupp", role=Role.STEERING, processes=[process])
+    page, axe = browser_page, AccessibilityChecker()
+    log_in(page, live_server, "styrgrupp")
+    url = f"{live_server.url}/reports/{process.pk}/?preset=t2&year=2026"
+    for width, name in [(1280, "sektioner-1280"), (390, "sektioner-390")]:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(url)
+        for key in ("information_meetings", "self_assessments", "collaboration", "timetable"):
+            assert page.locator(f'[data-section="{key}"]').is_visible(), key
+        axe.check(page, name)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, (width, overflow)
+    assert page.locator("#section-budget").get_by_text("Beviljat 2027").is_visible()
+    axe.assert_clean()

@@ -240,8 +240,9 @@ ACCOUNT_PAGES = {"two-factor-setup", "password_change", "password_change_done"}
 
 # Reading figures out of pages, PDFs, exports and charts ------------------------------------
 
-#: A standalone 1 or 2: not part of a number, a date or a range.
-SMALL_NUMBER = re.compile(r"(?<![\w,.:/–-])[12](?!\w|[,.:/–-]\d)")
+#: A standalone 1 or 2: not part of a number, a date, a range or an amount in kronor
+#: (written in groups of three digits: "1 200 000 kr").
+SMALL_NUMBER = re.compile(r"(?<![\w,.:/–-])[12](?!\w|[,.:/–-]\d|(?:\s\d{3})+\s?kr)")
 
 
 class FigureText(HTMLParser):

@@ -276,6 +276,7 @@ SENDINGS: dict[str, Sending] = {
             "budget-year": "2026",
             "budget-category": "coordinator",
             "budget-granted": "500000",
+            "budget-financing": "forbund",
         },
         BudgetLine.objects.count,
     ),

@@ -27,6 +27,9 @@ from reporting.models import CostCategory, DeadlineKind, Financing, Metric, Vaca
 from reporting.periods import TERTIALS, tertials_of
 from reporting.selectors import metric_counts
 
+#: What the municipality budgets each year for the interpreters it pays itself.
+OWN_INTERPRETER_BUDGET = 15_000
+
 
 def board_day(day: datetime.date) -> datetime.date:
     """The first Tuesday from ``day`` outside July and the Christmas and New Year weeks."""
@@ -103,6 +106,14 @@ class Records(Referrals):
                 BudgetLineFactory.create(
                     process=process, year=year + offset, category=category, granted=granted
                 )
+            # The interpreters the municipality pays: its own financing, budgeted beside.
+            BudgetLineFactory.create(
+                process=process,
+                year=year + offset,
+                category=CostCategory.INTERPRETER,
+                financing=Financing.OWN,
+                granted=OWN_INTERPRETER_BUDGET,
+            )
         tertials = [
             (period, number)
             for offset in (-1, 0)
@@ -127,7 +138,12 @@ class Records(Referrals):
                     )
                     for cat, what in PERSONNEL
                 ],
-                (CostCategory.OTHER, INTERPRETER_COST, 10 * rng.randint(600, 1_400), Financing.OWN),
+                (
+                    CostCategory.INTERPRETER,
+                    INTERPRETER_COST,
+                    10 * rng.randint(600, 1_400),
+                    Financing.OWN,
+                ),
                 (category, description, rng.randint(low, high), Financing.FORBUND),
             ]
             for category, description, amount, financing in rows:

@@ -8,6 +8,19 @@ printed in the reports' "Definitioner" section. Each function makes a fixed
 number of aggregate queries, whatever the number of cases.
 """
 
+from .activity import (
+    ASSESSMENTS_DEFINITION,
+    COLLABORATION_DEFINITION,
+    INFORMATION_MEETINGS_DEFINITION,
+    AssessmentFigures,
+    CollaborationFigures,
+    InformationMeetingFigures,
+    PartnerRow,
+    QuestionnaireChange,
+    assessment_figures,
+    collaboration_figures,
+    information_meeting_figures,
+)
 from .cases import cases_active_at, cases_during, in_period, real_cases
 from .dashboard import (
     PROJECTION_DEFINITION,
@@ -15,6 +28,16 @@ from .dashboard import (
     inflow_per_month,
     milestone_tracks,
     month_ends,
+)
+from .finance import (
+    BUDGET_YEARS_DEFINITION,
+    COST_PERIODS_DEFINITION,
+    BudgetYears,
+    CostLine,
+    CostPeriod,
+    GrantedRow,
+    budget_years,
+    cost_periods,
 )
 from .people import (
     FIA_DEFINITION,
@@ -31,6 +54,7 @@ from .plan import (
     BUDGET_DEFINITION,
     MILESTONES_DEFINITION,
     OUTCOME_DEFINITION,
+    TIMETABLE_DEFINITION,
     BudgetFigures,
     BudgetRow,
     MilestoneRow,
@@ -39,6 +63,7 @@ from .plan import (
     metric_counts,
     milestone_rows,
     outcome_figures,
+    timetable,
 )
 from .report import DEFINITIONS, Report, tertial_report
 from .work import (
@@ -54,36 +79,56 @@ from .work import (
 )
 
 __all__ = [
+    "ASSESSMENTS_DEFINITION",
     "BIBLIOTHERAPY_DEFINITION",
     "BUDGET_DEFINITION",
+    "BUDGET_YEARS_DEFINITION",
     "CANCELLATION_STATUSES",
     "CANCELLED_BY_US_DEFINITION",
+    "COLLABORATION_DEFINITION",
+    "COST_PERIODS_DEFINITION",
     "DEFINITIONS",
     "FIA_DEFINITION",
+    "INFORMATION_MEETINGS_DEFINITION",
     "INTERVENTIONS_DEFINITION",
     "MEETINGS_DEFINITION",
     "MILESTONES_DEFINITION",
     "OUTCOME_DEFINITION",
     "PROJECTION_DEFINITION",
     "REFERRALS_DEFINITION",
+    "TIMETABLE_DEFINITION",
+    "AssessmentFigures",
     "BibliotherapyFigures",
     "BudgetFigures",
     "BudgetRow",
+    "BudgetYears",
+    "CollaborationFigures",
+    "CostLine",
+    "CostPeriod",
     "FiaFigures",
+    "GrantedRow",
+    "InformationMeetingFigures",
     "InterventionFigures",
     "MeetingFigures",
     "MilestoneRow",
     "MilestoneTrack",
     "OutcomeFigures",
+    "PartnerRow",
+    "QuestionnaireChange",
     "ReferralFigures",
     "Report",
+    "assessment_figures",
     "bibliotherapy_figures",
     "budget_figures",
+    "budget_years",
     "cases_active_at",
     "cases_during",
+    "collaboration_figures",
+    "cost_periods",
     "fia_figures",
     "in_period",
     "inflow_per_month",
+    "information_meeting_figures",
     "intervention_figures",
     "meeting_figures",
     "metric_counts",
@@ -94,5 +139,6 @@ __all__ = [
     "real_cases",
     "referral_figures",
     "tertial_report",
+    "timetable",
     "working_days",
 ]

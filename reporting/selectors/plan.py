@@ -21,13 +21,23 @@ from interventions.models import (
     BibliotherapyOffer,
     ParticipationStatus,
 )
+from klientstod.dates import months_after
 from klientstod.models import (
     GOAL_OUTCOMES,
     ClosureOutcome,
     Process,
 )
 
-from ..models import BudgetLine, Cost, CostCategory, Financing, Metric, Milestone
+from ..choices import METRIC_SUBJECT, MilestoneSubject
+from ..models import (
+    BudgetLine,
+    Cost,
+    CostCategory,
+    Financing,
+    Metric,
+    Milestone,
+    ReportingDeadline,
+)
 from ..periods import Period
 from .cases import in_period, real_cases
 
@@ -37,7 +47,8 @@ MILESTONES_DEFINITION = _(
     "Cumulative from the process's start up to the period's last day (or the milestone's "
     "deadline, if earlier): cases started; cases closed to work, studies or sickness "
     "compensation; clients who came to a first bibliotherapy session; clients who completed "
-    "bibliotherapy."
+    "bibliotherapy. Grouped by what they count (klientstöd or bibliotherapy) and by the year "
+    "of their deadline, each target with its actual beside it."
 )
 
 
@@ -47,6 +58,9 @@ class MilestoneRow:
     deadline: datetime.date
     target: int
     actual: int
+    subject: str = MilestoneSubject.KLIENTSTOD
+    #: The metric's value (``Metric``); ``metric`` is its label.
+    kind: str = ""
 
     @property
     def share(self) -> int:
@@ -111,6 +125,8 @@ def milestone_rows(process: Process, period: Period) -> list[MilestoneRow]:
             deadline=m.deadline,
             target=m.target,
             actual=counts[(m.metric, min(m.deadline, period.end))],
+            subject=METRIC_SUBJECT[Metric(m.metric)],
+            kind=m.metric,
         )
         for m in milestones
     ]
@@ -119,9 +135,9 @@ def milestone_rows(process: Process, period: Period) -> list[MilestoneRow]:
 # 7. Budget ---------------------------------------------------------------------------------------
 
 BUDGET_DEFINITION = _(
-    "Granted: the budget lines of the year the period ends in. Costs: those whose cost period "
-    "ends inside the period, by category and financing. Invoiced: of those, the ones invoiced "
-    "to the förbund by the period's last day."
+    "Granted: the förbund's budget lines of the year the period ends in. Costs: those whose "
+    "cost period ends inside the period, by category and financing. Invoiced: of those, the ones "
+    "invoiced to the förbund by the period's last day."
 )
 
 
@@ -153,7 +169,10 @@ class BudgetFigures:
 def budget_figures(process: Process, period: Period) -> BudgetFigures:
     year = period.end.year
     granted = dict(
-        BudgetLine.objects.filter(process=process, year=year).values_list("category", "granted")
+        BudgetLine.objects.filter(process=process, year=year, financing=Financing.FORBUND)
+        .values_list("category")
+        .annotate(amount=Sum("granted"))
+        .values_list("category", "amount")
     )
     zero = Decimal(0)
     costs: dict[str, dict[str, Any]] = {
@@ -237,4 +256,27 @@ def outcome_figures(process: Process, period: Period) -> OutcomeFigures:
             if value != ClosureOutcome.REGISTERED_IN_ERROR
         ],
         **totals,
+    )
+
+
+# 12. The reporting timetable ---------------------------------------------------------------------
+
+TIMETABLE_DEFINITION = _(
+    "The dates of the reporting calendar (reports due, process plans, board meetings) in the "
+    "four months after the period's point in time (its last day, or today while it runs), "
+    "with those already done marked."
+)
+
+#: How far ahead the report's timetable looks.
+TIMETABLE_MONTHS = 4
+
+
+def timetable(
+    process: Process, period: Period, today: datetime.date | None = None
+) -> list[ReportingDeadline]:
+    day = period.point_in_time(today)
+    return list(
+        ReportingDeadline.objects.filter(
+            process=process, due_on__gt=day, due_on__lte=months_after(day, TIMETABLE_MONTHS)
+        ).order_by("due_on", "pk")
     )
