@@ -155,7 +155,7 @@ RULES: dict[str, Rule] = {
     "klientstod:calendar": Rule(COORDINATOR_ONLY),
     "klientstod:calendar-book": Rule(
         COORDINATOR_ONLY,
-        data={"at": f"{datetime.date.today() + datetime.timedelta(days=3):%Y-%m-%d}T10:00"},
+        data={"at": f"{timezone.localdate() + datetime.timedelta(days=3):%Y-%m-%d}T10:00"},
     ),
     # The admin lets in staff only; everyone else is sent to its login.
     "admin:index": Rule({role: 302 for role in ALL_ROLES} | {Role.ADMIN: 200}),
