@@ -179,6 +179,26 @@ def meeting_book(*, case: Case, meeting: Meeting, by: User, allow_overlap: bool 
     return meeting
 
 
+def meeting_change(*, meeting: Meeting, by: User, allow_overlap: bool = False) -> Meeting:
+    """Save the changes to a booked meeting (its form's instance), checked as a booking is:
+    a new time must not overlap the coordinator's other meetings unless ``allow_overlap``."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+        if not locked.is_booked:
+            raise ValidationError(_("Only a booked meeting can be changed."))
+        coordinator = calendar_owner(locked.case, by)
+        _claim_time(
+            coordinator=coordinator,
+            starts_at=meeting.starts_at,
+            duration_minutes=meeting.duration_minutes,
+            allow_overlap=allow_overlap,
+            exclude=meeting.pk,
+        )
+        meeting.save()
+        bookings.booked(meeting, coordinator)
+    return meeting
+
+
 def meeting_record_outcome(
     *,
     meeting: Meeting,

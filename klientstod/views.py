@@ -437,9 +437,19 @@ def meeting_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect(case)
     form = MeetingForm(request.POST or None, instance=meeting, case=case)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The meeting was changed."))
-        return redirect(case)
+        try:
+            services.meeting_change(
+                meeting=form.instance,
+                by=request.user,
+                allow_overlap=bool(form.cleaned_data.get(CONFIRM_OVERLAP)),
+            )
+        except services.Overlap as overlap:
+            offer_overlap_confirmation(form, overlap.meetings)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was changed."))
+            return redirect(case)
     return render(
         request, "klientstod/meeting_form.html", {"form": form, "case": case, "meeting": meeting}
     )

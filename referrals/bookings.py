@@ -19,6 +19,8 @@ from .models import ReferralSlot
 @on_booked
 def take_slot(meeting: Meeting, coordinator: User) -> None:
     """The coordinator's first free time that the meeting overlaps becomes the meeting."""
+    if ReferralSlot.objects.filter(meeting=meeting).exists():
+        return  # a meeting moved keeps the time it took
     end = meeting.ends_at
     earliest = meeting.starts_at - datetime.timedelta(days=1)
     slots = (

@@ -340,3 +340,22 @@ def test_booking_from_the_calendar_chooses_the_case_and_fills_in_the_time(coordi
     refused = coordinator_client.get(url, {"at": moment, "case": 999999})
     assert refused.status_code == 200
     assert refused.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_moving_a_booked_meeting_onto_another_is_warned_and_may_be_confirmed(
+    coordinator_client, case
+):
+    MeetingFactory(case=case, starts_at=at(2, 10))
+    moved = MeetingFactory(case=case, starts_at=at(2, 13), location="Kommunhuset")
+    url = reverse("klientstod:meeting-update", args=[moved.pk])
+    data = {"kind": "alliance", "starts_at": typed(at(2, 10, 15)), "duration_minutes": "60"}
+    warned = coordinator_client.post(url, data | {"location": "Biblioteket"})
+    assert "Boka ändå" in warned.content.decode()
+    moved.refresh_from_db()
+    assert moved.starts_at == at(2, 13)
+    assert moved.location == "Kommunhuset"
+    coordinator_client.post(url, data | {"location": "Biblioteket", "confirm_overlap": "on"})
+    moved.refresh_from_db()
+    assert moved.starts_at == at(2, 10, 15)
+    assert moved.location == "Biblioteket"
