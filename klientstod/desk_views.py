@@ -61,7 +61,19 @@ def row_redirect(request: HttpRequest, meeting: Meeting) -> HttpResponseRedirect
     return HttpResponseRedirect(url + "?date=1" if request.POST.get("row_date") else url)
 
 
+#: The field a row's form opens on: the keyboard is there at once.
+FIRST_FIELD = {
+    "note": "journal_note",
+    MeetingStatus.HELD: "journal_note",
+    MeetingStatus.CANCELLED_BY_US: "cancel_reason",
+    MeetingStatus.REBOOKED: "new_starts_at",
+}
+
+
 def render_row_form(request: HttpRequest, meeting: Meeting, form: Any, status: str) -> HttpResponse:
+    first = FIRST_FIELD.get(status)
+    if first in form.fields:
+        form.fields[first].widget.attrs["autofocus"] = True
     return render(
         request,
         ROW_FORM,
