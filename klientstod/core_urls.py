@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import privacy_views, views
+from . import calendar_views, desk_views, privacy_views, views
 
 app_name = "klientstod"
 
@@ -24,4 +24,8 @@ urlpatterns = [
     path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
     path("meetings/<int:pk>/edit/", views.meeting_update, name="meeting-update"),
     path("meetings/<int:pk>/outcome/", views.meeting_outcome, name="meeting-outcome"),
+    path("meetings/<int:pk>/row/", desk_views.meeting_row, name="meeting-row"),
+    path("meetings/<int:pk>/note/", desk_views.meeting_note, name="meeting-note"),
+    path("calendar/", calendar_views.calendar, name="calendar"),
+    path("calendar/book/", calendar_views.calendar_book, name="calendar-book"),
 ]

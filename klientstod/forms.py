@@ -18,6 +18,7 @@ from messaging.phone import MobileNumberField
 
 from . import personnummer, services
 from .audit import record_read
+from .calendar_forms import keep_overlap_confirmation
 from .layout import Fieldset, form_helper
 from .models import (
     CHOSEN_CANCEL_REASONS,
@@ -368,6 +369,9 @@ class FollowUpForm(forms.Form):
 class MeetingForm(forms.ModelForm):
     """Booking a meeting, or changing a booked one."""
 
+    #: The meetings the time overlaps, once the booking was refused for them.
+    overlaps: list[Meeting]
+
     class Meta:
         model = Meeting
         fields = [
@@ -396,6 +400,7 @@ class MeetingForm(forms.ModelForm):
                 Column("interpreter_booked", css_class="col-md-6"),
             ),
         )
+        keep_overlap_confirmation(self)
 
     def clean_starts_at(self) -> datetime.datetime:
         return validate_meeting_time(self.cleaned_data["starts_at"], self.case)
@@ -422,6 +427,9 @@ def validate_meeting_time(value: datetime.datetime, case: Case) -> datetime.date
 class MeetingOutcomeForm(forms.Form):
     """What became of a booked meeting."""
 
+    #: The meetings a rebooking's new time overlaps, once it was refused for them.
+    overlaps: list[Meeting]
+
     status = forms.ChoiceField(
         label=_("What happened?"),
         choices=[c for c in MeetingStatus.choices if c[0] != MeetingStatus.BOOKED],
@@ -441,7 +449,14 @@ class MeetingOutcomeForm(forms.Form):
         label=_("Journal note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Required when the meeting was held. For a cancellation, the cause."),
+        help_text=_(
+            "For a held meeting: now, or later if you tick below. For a cancellation, the cause."
+        ),
+    )
+    note_later = forms.BooleanField(
+        label=_("Write the journal note later"),
+        required=False,
+        help_text=_("The held meeting then awaits its note on My day."),
     )
     new_starts_at = forms.DateTimeField(
         label=_("New time"),
@@ -464,6 +479,7 @@ class MeetingOutcomeForm(forms.Form):
                 "The meeting has not started yet: it can be cancelled or rebooked."
             )
         self.helper = form_helper(hidden_fields=True)
+        keep_overlap_confirmation(self)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -472,7 +488,7 @@ class MeetingOutcomeForm(forms.Form):
         if not self.meeting.is_booked:
             raise ValidationError(_("An outcome can only be recorded for a booked meeting."))
         note = (cleaned.get("journal_note") or "").strip()
-        if status == MeetingStatus.HELD and not note:
+        if status == MeetingStatus.HELD and not note and not cleaned.get("note_later"):
             self.add_error("journal_note", _("Write a journal note for a held meeting."))
         reason = cleaned.get("cancel_reason") or ""
         if status == MeetingStatus.CANCELLED_BY_US:

@@ -19,6 +19,9 @@ from .choices import CaseStatus, MeetingStatus
 from .dates import local_time
 from .roles import Role, has_role
 
+#: The longest a meeting may last (the model's validator says the same).
+MAX_MEETING_MINUTES = 480
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -101,6 +104,34 @@ class MeetingQuerySet(models.QuerySet):
 
     def awaiting_outcome(self) -> MeetingQuerySet:
         return self.booked().filter(starts_at__lte=timezone.now())
+
+    def awaiting_note(self) -> MeetingQuerySet:
+        """Held meetings whose journal note is still to be written."""
+        return self.filter(status=MeetingStatus.HELD, journal_note="")
+
+    def of_coordinator(self, user: Any) -> MeetingQuerySet:
+        """The meetings in ``user``'s calendar: of their cases, and of their processes'
+        cases that have no coordinator yet."""
+        # The processes as a subquery: a join on their members would repeat the meetings.
+        return self.filter(
+            Q(case__coordinator=user)
+            | Q(case__coordinator__isnull=True, case__process__in=user.processes.values("pk"))
+        )
+
+    def taking_place(self) -> MeetingQuerySet:
+        """Booked or held: the meetings that take (or took) the coordinator's time."""
+        return self.filter(status__in=[MeetingStatus.BOOKED, MeetingStatus.HELD])
+
+    def overlapping(self, start: datetime.datetime, end: datetime.datetime) -> list[Any]:
+        """The meetings that share a moment with the time from ``start`` to ``end``.
+
+        A meeting lasts at most ``MAX_MEETING_MINUTES``, so only those that start that
+        long before ``start`` can reach into it; their ends are compared here, which
+        keeps the query the same on every database.
+        """
+        earliest = start - datetime.timedelta(minutes=MAX_MEETING_MINUTES)
+        candidates = self.filter(starts_at__lt=end, starts_at__gt=earliest).order_by("starts_at")
+        return [m for m in candidates if cast(Any, m).ends_at > start]
 
     def with_related(self) -> MeetingQuerySet:
         return self.select_related("case__client", "case__process", "rebooked_to")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import bookings
 from .models import (
     Case,
     CaseStatus,
@@ -107,14 +108,94 @@ def client_register(
         return case, known
 
 
-def meeting_book(*, case: Case, meeting: Meeting, by: User) -> Meeting:
-    """Book a meeting on an active case."""
+class Overlap(ValidationError):
+    """The time overlaps other meetings in the coordinator's calendar: ``meetings``."""
+
+    def __init__(self, meetings: list[Meeting]) -> None:
+        super().__init__(
+            ngettext(
+                "The time overlaps another of the coordinator's meetings.",
+                "The time overlaps %(count)d of the coordinator's meetings.",
+                len(meetings),
+            )
+            % {"count": len(meetings)},
+            code="overlap",
+        )
+        self.meetings = meetings
+
+
+def calendar_owner(case: Case, by: User) -> User:
+    """Whose calendar a meeting of ``case`` is in: the case's coordinator, or the booker's."""
+    return case.coordinator or by
+
+
+def _claim_time(
+    *,
+    coordinator: User,
+    starts_at: datetime.datetime,
+    duration_minutes: int,
+    allow_overlap: bool,
+    exclude: int | None = None,
+) -> None:
+    """Lock the coordinator's calendar and refuse a time taken by another meeting in it.
+
+    The coordinator's row is locked for the rest of the transaction, so that two
+    bookings at once cannot both find the time free. ``allow_overlap``: the booker has
+    seen the warning and books anyway.
+    """
+    User.objects.select_for_update().filter(pk=coordinator.pk).first()
+    if allow_overlap:
+        return
+    others = Meeting.objects.of_coordinator(coordinator).taking_place().exclude(pk=exclude)
+    overlaps = others.select_related("case").overlapping(
+        starts_at, starts_at + datetime.timedelta(minutes=duration_minutes)
+    )
+    if overlaps:
+        raise Overlap(overlaps)
+
+
+def meeting_book(*, case: Case, meeting: Meeting, by: User, allow_overlap: bool = False) -> Meeting:
+    """Book a meeting on an active case, in its coordinator's calendar.
+
+    A time that overlaps another of the coordinator's booked or held meetings is refused
+    (``Overlap``) unless ``allow_overlap``; a bookable time of the coordinator's that the
+    meeting fills is taken by it (``bookings.on_booked``), in the same transaction.
+    """
     if not case.is_active:
         raise ValidationError(_("Meetings can only be booked on an active case."))
-    meeting.case = case
-    meeting.status = MeetingStatus.BOOKED
-    meeting.created_by = by
-    meeting.save()
+    with transaction.atomic():
+        coordinator = calendar_owner(case, by)
+        _claim_time(
+            coordinator=coordinator,
+            starts_at=meeting.starts_at,
+            duration_minutes=meeting.duration_minutes,
+            allow_overlap=allow_overlap,
+        )
+        meeting.case = case
+        meeting.status = MeetingStatus.BOOKED
+        meeting.created_by = by
+        meeting.save()
+        bookings.booked(meeting, coordinator)
+    return meeting
+
+
+def meeting_change(*, meeting: Meeting, by: User, allow_overlap: bool = False) -> Meeting:
+    """Save the changes to a booked meeting (its form's instance), checked as a booking is:
+    a new time must not overlap the coordinator's other meetings unless ``allow_overlap``."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+        if not locked.is_booked:
+            raise ValidationError(_("Only a booked meeting can be changed."))
+        coordinator = calendar_owner(locked.case, by)
+        _claim_time(
+            coordinator=coordinator,
+            starts_at=meeting.starts_at,
+            duration_minutes=meeting.duration_minutes,
+            allow_overlap=allow_overlap,
+            exclude=meeting.pk,
+        )
+        meeting.save()
+        bookings.booked(meeting, coordinator)
     return meeting
 
 
@@ -127,6 +208,8 @@ def meeting_record_outcome(
     cancel_reason: str = "",
     by: User,
     at: datetime.datetime | None = None,
+    note_later: bool = False,
+    allow_overlap: bool = False,
 ) -> Meeting | None:
     """Record what became of a booked meeting, at ``at`` (now unless given).
 
@@ -134,13 +217,16 @@ def meeting_record_outcome(
     recorded once its time has come; a cancellation by either side and a rebooking may be
     recorded before. A meeting we cancel ourselves says why (``cancel_reason``); "other"
     is explained in the note. A rebooking keeps the interpreter and whether one is booked.
+    A held meeting's note may be written later (``note_later``): it then awaits its note
+    (``meeting_write_note``). A rebooking is checked against the coordinator's other
+    meetings as a booking is (``Overlap`` unless ``allow_overlap``).
     Returns the new meeting when the outcome is a rebooking, otherwise None.
     """
     if status == MeetingStatus.BOOKED or status not in MeetingStatus.values:
         raise ValidationError({"status": _("Choose what happened at the meeting.")})
     if status == MeetingStatus.REBOOKED and new_starts_at is None:
         raise ValidationError({"new_starts_at": _("A rebooking needs the new time.")})
-    if status == MeetingStatus.HELD and not journal_note.strip():
+    if status == MeetingStatus.HELD and not journal_note.strip() and not note_later:
         raise ValidationError({"journal_note": _("Write a journal note for a held meeting.")})
     _check_cancel_reason(status, cancel_reason, journal_note)
     now = timezone.now()
@@ -165,7 +251,15 @@ def meeting_record_outcome(
         if status != MeetingStatus.REBOOKED:
             return None
         assert new_starts_at is not None
-        return Meeting.objects.create(
+        coordinator = calendar_owner(locked.case, by)
+        _claim_time(
+            coordinator=coordinator,
+            starts_at=new_starts_at,
+            duration_minutes=locked.duration_minutes,
+            allow_overlap=allow_overlap,
+            exclude=locked.pk,
+        )
+        new = Meeting.objects.create(
             case=locked.case,
             kind=locked.kind,
             starts_at=new_starts_at,
@@ -176,6 +270,26 @@ def meeting_record_outcome(
             rebooked_from=locked,
             created_by=by,
         )
+        bookings.booked(new, coordinator)
+        return new
+
+
+def meeting_write_note(*, meeting: Meeting, journal_note: str, by: User) -> Meeting:
+    """Write the journal note of a meeting recorded as held without one.
+
+    The note is written once: a meeting that has its note (a second sending, another
+    tab) is refused, and the note first written stands.
+    """
+    if not journal_note.strip():
+        raise ValidationError({"journal_note": _("Write a journal note for a held meeting.")})
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if not locked.awaits_note:
+            raise ValidationError(_("The meeting has its journal note already."))
+        locked.journal_note = journal_note.strip()
+        locked.save(update_fields=["journal_note", "updated_at"])
+        meeting.refresh_from_db()
+        return locked
 
 
 def not_started_message(meeting: Meeting) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 from typing import Any, cast
 
@@ -21,7 +20,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView
 
 from . import audit, panels, services, timeline
+from . import desk_views as desk
 from .access import AuthenticatedRequest, CoreUpdateView, ScopedMixin, role_required
+from .calendar_forms import CONFIRM_OVERLAP, offer_overlap_confirmation
+from .calendar_views import local_datetime
 from .filters import CaseFilter
 from .forms import (
     CaseCloseForm,
@@ -85,7 +87,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     """Each role's start page: the coordinator's is "Min dag"."""
     user = request.user
     if has_role(user, Role.COORDINATOR):
-        return my_day(request)
+        return desk.my_day(request)
     if has_role(user, *AGGREGATES_ONLY):
         return render(
             request, "klientstod/home_overview.html", {"processes": _process_overview(user)}
@@ -149,46 +151,6 @@ def _admin_context() -> dict[str, Any]:
         "process_count": Process.objects.count(),
         "organisation_count": Organisation.objects.count(),
     }
-
-
-def my_day(request: AuthenticatedRequest) -> HttpResponse:
-    user = request.user
-    today = timezone.localdate()
-    mine = Meeting.objects.visible_to(user).filter(
-        Q(case__coordinator=user) | Q(case__coordinator__isnull=True)
-    )
-    # Only what a meeting row shows: fewer joins, which PostgreSQL plans in a fraction
-    # of the time the full with_related() takes.
-    week = list(
-        mine.select_related("case__client")
-        .between(today, today + datetime.timedelta(days=8))
-        .order_by("starts_at")
-    )
-    days: dict[datetime.date, list[Meeting]] = {}
-    for meeting in week:
-        days.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
-    awaiting = mine.awaiting_outcome().select_related("case__client").order_by("starts_at")
-    processes = list(
-        Process.objects.visible_to(user).annotate(
-            active_cases=Count("cases", filter=Q(cases__status=CaseStatus.ACTIVE))
-        )
-    )
-    for process in processes:
-        process.free_places = max(process.capacity - process.active_cases, 0)
-    return render(
-        request,
-        "klientstod/my_day.html",
-        {
-            "today": today,
-            "todays_meetings": days.pop(today, []),
-            "coming_days": sorted(days.items()),
-            "awaiting": awaiting[:10],
-            "awaiting_count": awaiting.count(),
-            "processes": processes,
-            "missing_interpreters": sum(1 for m in week if m.lacks_interpreter),
-            "panels": panels.build("my_day", user),
-        },
-    )
 
 
 # Caseload ------------------------------------------------------------------
@@ -431,6 +393,7 @@ def case_create(request: AuthenticatedRequest, client_pk: int) -> HttpResponse:
 
 @role_required(*COORDINATOR)
 def meeting_create(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
+    """Book a meeting; from the calendar, at the time chosen there (``?starts_at=``)."""
     case = get_object_or_404(Case.objects.visible_to(request.user).with_related(), pk=case_pk)
     kind = request.GET.get("kind")
     initial = {
@@ -439,17 +402,29 @@ def meeting_create(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
         if kind in MeetingKind.values
         else ("alliance" if case.meetings.exists() else "first"),
     }
+    if starts_at := local_datetime(request.GET.get("starts_at", "")):
+        initial["starts_at"] = starts_at
     form = MeetingForm(request.POST or None, case=case, initial=initial)
+    back = desk.next_url(request)
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_book(case=case, meeting=form.instance, by=request.user)
+            services.meeting_book(
+                case=case,
+                meeting=form.instance,
+                by=request.user,
+                allow_overlap=bool(form.cleaned_data.get(CONFIRM_OVERLAP)),
+            )
+        except services.Overlap as overlap:
+            offer_overlap_confirmation(form, overlap.meetings)
         except ValidationError as error:
             add_form_errors(form, error)
         else:
             messages.success(request, _("The meeting was booked."))
-            return redirect(case)
+            return redirect(back or case)
     return render(
-        request, "klientstod/meeting_form.html", {"form": form, "case": case, "creating": True}
+        request,
+        "klientstod/meeting_form.html",
+        {"form": form, "case": case, "creating": True, "back": back},
     )
 
 
@@ -462,9 +437,19 @@ def meeting_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return redirect(case)
     form = MeetingForm(request.POST or None, instance=meeting, case=case)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The meeting was changed."))
-        return redirect(case)
+        try:
+            services.meeting_change(
+                meeting=form.instance,
+                by=request.user,
+                allow_overlap=bool(form.cleaned_data.get(CONFIRM_OVERLAP)),
+            )
+        except services.Overlap as overlap:
+            offer_overlap_confirmation(form, overlap.meetings)
+        except ValidationError as error:
+            add_form_errors(form, error)
+        else:
+            messages.success(request, _("The meeting was changed."))
+            return redirect(case)
     return render(
         request, "klientstod/meeting_form.html", {"form": form, "case": case, "meeting": meeting}
     )
@@ -472,40 +457,70 @@ def meeting_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @role_required(*COORDINATOR)
 def meeting_outcome(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """What became of a booked meeting: on its page, or in its row on Min dag (htmx)."""
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user).with_related(), pk=pk)
     case = meeting.case
-    initial = {"status": request.GET.get("status")} if request.method == "GET" else None
-    form = MeetingOutcomeForm(request.POST or None, meeting=meeting, initial=initial)
+    inline = desk.is_htmx(request)
+    back = desk.next_url(request)
+    initial = None
+    if request.method == "GET":
+        # A meeting whose time has come was most likely held.
+        default = MeetingStatus.HELD if meeting.has_started() else None
+        initial = {"status": request.GET.get("status") or default}
+    form = MeetingOutcomeForm(
+        request.POST or None, meeting=meeting, initial=initial, **desk.row_ids(meeting, inline)
+    )
     if request.method == "POST" and form.is_valid():
-        try:
-            new = services.meeting_record_outcome(
-                meeting=meeting,
-                status=form.cleaned_data["status"],
-                journal_note=form.cleaned_data["journal_note"],
-                new_starts_at=form.cleaned_data["new_starts_at"],
-                cancel_reason=form.cleaned_data["cancel_reason"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_form_errors(form, error)
-        else:
-            if new is not None:
-                messages.success(
-                    request,
-                    _("The meeting was rebooked to %(time)s.")
-                    % {"time": f"{timezone.localtime(new.starts_at):%Y-%m-%d %H:%M}"},
-                )
-            else:
-                messages.success(request, _("The outcome was recorded."))
-            return redirect(case)
+        new = _record_outcome(form, meeting, request.user)
+        if not form.errors and not form.overlaps:
+            if inline:
+                return desk.row_redirect(request, meeting)
+            _tell_outcome(request, new)
+            return redirect(back or case)
+    if inline:
+        return desk.render_row_form(
+            request, meeting, form, request.POST.get("status") or MeetingStatus.HELD
+        )
     if not meeting.is_booked and request.method == "GET":
         messages.error(request, _("An outcome can only be recorded for a booked meeting."))
-        return redirect(case)
+        return redirect(back or case)
     return render(
         request,
         "klientstod/meeting_outcome_form.html",
-        {"form": form, "meeting": meeting, "case": case},
+        {"form": form, "meeting": meeting, "case": case, "back": back},
     )
+
+
+def _record_outcome(form: MeetingOutcomeForm, meeting: Meeting, by: User) -> Meeting | None:
+    """Record the form's outcome; a refusal or an overlap is put on the form."""
+    data = form.cleaned_data
+    try:
+        return services.meeting_record_outcome(
+            meeting=meeting,
+            status=data["status"],
+            journal_note=data["journal_note"],
+            new_starts_at=data["new_starts_at"],
+            cancel_reason=data["cancel_reason"],
+            note_later=data["note_later"],
+            allow_overlap=bool(data.get(CONFIRM_OVERLAP)),
+            by=by,
+        )
+    except services.Overlap as overlap:
+        offer_overlap_confirmation(form, overlap.meetings)
+    except ValidationError as error:
+        add_form_errors(form, error)
+    return None
+
+
+def _tell_outcome(request: HttpRequest, new: Meeting | None) -> None:
+    if new is not None:
+        messages.success(
+            request,
+            _("The meeting was rebooked to %(time)s.")
+            % {"time": f"{timezone.localtime(new.starts_at):%Y-%m-%d %H:%M}"},
+        )
+    else:
+        messages.success(request, _("The outcome was recorded."))
 
 
 # Consent -------------------------------------------------------------------

@@ -11,7 +11,7 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from klientstod import audit, badges
 
-        from . import retention, timeline  # noqa: F401  (registers gallring and timeline events)
+        from . import bookings, retention, timeline  # noqa: F401  (registers gallring, timeline events and bookings)
         from .models import Consultation, ConsultationMessage, Letter, Referral, ReferralStatus
 
         badges.register(

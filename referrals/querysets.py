@@ -5,11 +5,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
+from klientstod.choices import CaseStatus, MeetingStatus
 from klientstod.roles import Role, has_role
 
 from .choices import ReferralStatus
+
+#: A first meeting that did not take place, by either side's doing.
+CANCELLED_MEETING = [
+    MeetingStatus.CANCELLED_BY_CLIENT,
+    MeetingStatus.CANCELLED_BY_US,
+    MeetingStatus.INTERPRETER_MISSING,
+    MeetingStatus.THIRD_PARTY_MISSING,
+]
 
 if TYPE_CHECKING:
     from klientstod.models import User
@@ -47,6 +57,13 @@ class SlotQuerySet(models.QuerySet):
     def free(self) -> SlotQuerySet:
         return self.filter(
             referral__isnull=True, meeting__isnull=True, starts_at__gt=timezone.now()
+        )
+
+    def listed(self) -> SlotQuerySet:
+        """The coordinator's list of times, less those whose first meeting was cancelled
+        on a case that has since closed: nothing remains to be done with them."""
+        return self.exclude(
+            Q(meeting__status__in=CANCELLED_MEETING) & ~Q(meeting__case__status=CaseStatus.ACTIVE)
         )
 
 

@@ -215,6 +215,9 @@ def referral_actualise(
                 interpreter_booked=interpreter_booked,
             ),
             by=by,
+            # The first meeting's time is the triage's decision (often the referrer's
+            # pick of a bookable time); the coordinator books around it.
+            allow_overlap=True,
         )
         if held:
             meeting.status = MeetingStatus.HELD

@@ -312,6 +312,7 @@ def slot_list(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("referrals:slot-list")
     slots = (
         ReferralSlot.objects.visible_to(request.user)
+        .listed()
         .filter(starts_at__gte=timezone.now())
         .select_related("process", "referral", "meeting__case__client")
     )

@@ -7,6 +7,7 @@ The URL list is read from the resolver, so a new URL without a row here fails
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from klientstod.models import Role, User
 from referrals.models import Letter
@@ -152,6 +154,18 @@ RULES: dict[str, Rule] = {
     "klientstod:meeting-outcome": Rule(
         COORDINATOR_ONLY, lambda o: {"pk": o["meeting"].pk}, other_process=404
     ),
+    # A meeting's row on Min dag, and the forms its buttons open there.
+    "klientstod:meeting-row": Rule(
+        COORDINATOR_ONLY, lambda o: {"pk": o["meeting"].pk}, other_process=404
+    ),
+    "klientstod:meeting-note": Rule(
+        COORDINATOR_ONLY, lambda o: {"pk": o["held_meeting"].pk}, other_process=404
+    ),
+    "klientstod:calendar": Rule(COORDINATOR_ONLY),
+    "klientstod:calendar-book": Rule(
+        COORDINATOR_ONLY,
+        data={"at": f"{timezone.localdate() + datetime.timedelta(days=3):%Y-%m-%d}T10:00"},
+    ),
     # The admin lets in staff only; everyone else is sent to its login.
     "admin:index": Rule({role: 302 for role in ALL_ROLES} | {Role.ADMIN: 200}),
     # Referrals
@@ -273,6 +287,9 @@ def _objects(case, users, process, coordinator) -> dict[str, Any]:
     return {
         "case": case,
         "meeting": MeetingFactory(case=case),
+        "held_meeting": MeetingFactory(
+            case=case, status="held", starts_at=timezone.now() - datetime.timedelta(days=1)
+        ),
         "consent": ConsentFactory(client=case.client),
         "referral": ReferralFactory(**mine),
         "decided": decided,

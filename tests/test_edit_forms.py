@@ -319,6 +319,9 @@ NOT_EDIT_FORMS = {
     "klientstod:consent-create": "a new record",
     "klientstod:consent-withdraw": "a state change",
     "klientstod:meeting-outcome": "a state change",
+    "klientstod:meeting-row": "a meeting's row on Min dag: shows, saves nothing",
+    # The note of a held meeting is written once, when there is none to overwrite.
+    "klientstod:meeting-note": "a state change",
 }
 
 

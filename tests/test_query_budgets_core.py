@@ -28,6 +28,7 @@ from .factories import (
     ProcessFactory,
     ReferralFactory,
     ReportingDeadlineFactory,
+    SlotFactory,
     UnitFactory,
     UserFactory,
     questionnaires,
@@ -363,3 +364,70 @@ def test_retention_page_grows_with_clients_due(admin_client_, process, settings)
         return len(page.context("due")) == n
 
     assert_flat(admin_client_, [reverse("klientstod:retention")], add, shows, most=8)
+
+
+# Min dag's outcome buttons and the calendar ----------------------------------------------------
+
+
+def _local(day: datetime.date, minutes: int) -> datetime.datetime:
+    from klientstod.dates import local_time
+
+    return local_time(day) + datetime.timedelta(minutes=minutes)
+
+
+@pytest.mark.django_db
+def test_my_day_with_outcome_buttons_and_notes_to_write_stays_flat(
+    coordinator_client, coordinator, process
+):
+    """Today's started meetings with their outcome buttons (each a form with its token),
+    held meetings awaiting their note, and earlier ones awaiting an outcome."""
+    made = [0]
+
+    def add(n):
+        for _ in range(n):
+            made[0] += 1
+            case = CaseFactory(process=process, coordinator=coordinator)
+            MeetingFactory(case=case, starts_at=_local(today(), made[0]), interpreter_needed=True)
+            MeetingFactory(case=case, starts_at=_local(days_ago(1), made[0]), status="held")
+            MeetingFactory(case=case, starts_at=_local(days_ago(2), made[0]))
+
+    def shows(page, n):
+        return (
+            len(page.context("todays_meetings")) == n
+            # Today's rows and the earlier ones awaiting an outcome have the buttons.
+            and page.text.count('name="status" value="no_show"') == n + min(n, 10)
+            and page.context("awaiting_notes_count") == n
+            and len(page.context("awaiting_notes")) == min(n, 10)
+            and len(page.context("awaiting")) == min(n, 10)
+        )
+
+    assert_flat(coordinator_client, [reverse("klientstod:home")], add, shows, most=16)
+
+
+@pytest.mark.django_db
+def test_calendar_week_and_day_grow_with_meetings_and_free_times(
+    coordinator_client, coordinator, process
+):
+    # Next week's: the free times are ahead.
+    monday = today() + datetime.timedelta(days=7 - today().weekday())
+    made = [0]
+
+    def add(n):
+        for _ in range(n):
+            made[0] += 1
+            case = CaseFactory(process=process, coordinator=coordinator)
+            day = monday + datetime.timedelta(days=made[0] % 7)
+            MeetingFactory(case=case, starts_at=_local(day, 8 * 60 + made[0]))
+            SlotFactory(
+                process=process, created_by=coordinator, starts_at=_local(monday, 12 * 60 + made[0])
+            )
+
+    def shows(page, n):
+        days = page.context("days")
+        meetings = sum(len(d.meetings) for d in days)
+        expected = n if page.context("view") == "week" else n // 7
+        return meetings == expected and sum(len(d.free_times) for d in days) == n
+
+    week = f"{reverse('klientstod:calendar')}?view=week&day={monday}"
+    day = f"{reverse('klientstod:calendar')}?view=day&day={monday}"
+    assert_flat(coordinator_client, [week, day], add, shows, most=8)

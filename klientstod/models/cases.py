@@ -243,6 +243,11 @@ class Meeting(models.Model):
         return self.is_booked and self.has_started()
 
     @property
+    def awaits_note(self) -> bool:
+        """Held, and its journal note still to be written."""
+        return self.status == MeetingStatus.HELD and not self.journal_note
+
+    @property
     def ends_at(self) -> datetime.datetime:
         return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
 

@@ -5,7 +5,7 @@
 process (``devtools.loaddata``; 2,000 clients are 5 processes, 20,000 are 50:
 a hosted instance grows by customers), runs VACUUM ANALYZE, and then, as the
 people of the first process, requests each page ``--repeat`` times after a
-first request with an empty cache: the caseload list, a case page, Min dag,
+first request with an empty cache: the caseload list, a case page, Min dag, the calendar's week,
 the referral inbox and the coordinator's consultations, the referrer's
 referrals and referral form, the steering dashboard, the tertial report page and its PDF. Each
 page's median is set beside the median of a trivial view (``/health/``)
@@ -67,6 +67,7 @@ PAGES = [
     Page("caseload", "caseload list", 50),
     Page("case", "case page", 50),
     Page("my-day", "Min dag", 50),
+    Page("calendar", "calendar: week", 50),
     Page("inbox", "referral inbox", 50),
     Page("consultations", "consultations", 50),
     Page("mine", "referrer: my referrals", 50),
@@ -149,6 +150,7 @@ def requests_for(made: Made, today: datetime.date) -> dict[str, tuple[User, str]
         "caseload": (coordinator, reverse("klientstod:case-list")),
         "case": (coordinator, reverse("klientstod:case-detail", args=[case.pk])),
         "my-day": (coordinator, reverse("klientstod:home")),
+        "calendar": (coordinator, reverse("klientstod:calendar")),
         "inbox": (coordinator, reverse("referrals:referral-inbox")),
         "consultations": (coordinator, reverse("referrals:consultation-list")),
         "mine": (referrer, reverse("referrals:referral-mine")),
