@@ -53,15 +53,14 @@ def arabic(questionnaire: Questionnaire) -> QuestionnaireTranslation:
 
 
 def phone_case(process, coordinator, **client):  # type: ignore[no-untyped-def]
-    person = ClientFactory(
-        controller=process.owner,
-        first_name="Amira",
-        last_name="Haddadsson",
-        phone="070-123 45 67",
-        email="amira@example.se",
-        language="arabiska",
-        **client,
-    )
+    fields = {
+        "first_name": "Amira",
+        "last_name": "Haddadsson",
+        "phone": "070-123 45 67",
+        "email": "amira@example.se",
+        "language": "arabiska",
+    }
+    person = ClientFactory(controller=process.owner, **(fields | client))
     return CaseFactory(process=process, coordinator=coordinator, client=person)
 
 
