@@ -280,3 +280,23 @@ def test_the_form_offers_the_occasion_due_and_another(coordinator_client, client
     assert page.status_code == 200
     occasions = [value for value, _label in page.context["form"].fields["occasion"].choices]
     assert occasions == ["start", "other"]
+
+
+def test_gallring_stops_the_clients_links_and_drops_the_address(process, coordinator, form):
+    from interventions.retention import erase_interventions
+    from klientstod.models import Case
+
+    case = phone_case(process, coordinator)
+    new = link_services.link_create(
+        case=case,
+        occasion="other",
+        channel="sms",
+        translation=None,
+        recipient="+46701234567",
+        by=coordinator,
+    )
+    erase_interventions(case.client, Case.objects.filter(pk=case.pk))
+    new.link.refresh_from_db()
+    assert new.link.recipient_hash == ""
+    assert new.link.status() == "revoked"
+    assert link_services.link_find(new.token) is None
