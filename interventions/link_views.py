@@ -161,7 +161,9 @@ def _client_page(
     response = render(request, template, context, status=status)
     add_never_cache_headers(response)
     # The token is in the address: it must not travel to another site or into an index.
-    response["Referrer-Policy"] = "no-referrer"
+    # ("no-referrer" would also make the browser send "Origin: null" with the form, which
+    # the CSRF check refuses; "same-origin" keeps it within the site.)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

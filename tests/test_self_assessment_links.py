@@ -78,7 +78,7 @@ def test_the_client_answers_once_and_the_answers_land_as_the_occasion(
     assert body.count("1 = mycket dåligt · 5 = mycket bra") == 3  # at every scale question
     assert body.count("Vill inte svara") == 3
     assert page["Cache-Control"].startswith("max-age=0") or "no-store" in page["Cache-Control"]
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert "script-src 'none'" in page["Content-Security-Policy"]
     link.refresh_from_db()
     assert link.opened_at is not None
