@@ -56,7 +56,8 @@ def test_the_client_answers_on_the_phone_and_the_coordinator_sees_the_trend(
     page.get_by_label("E-post till amira@example.se").check()
     page.get_by_role("button", name="Skicka länken").click()
     page.get_by_text("Länken skickades till klienten.").wait_for()
-    assert page.locator("section[aria-labelledby=links-heading]").get_by_text("Skickad", exact=True).count() == 1
+    links = page.locator("section[aria-labelledby=links-heading]")
+    assert links.get_by_text("Skickad", exact=True).count() == 1
     [message] = smtp.messages
     body = message.get_payload(decode=True).decode(message.get_content_charset())
     path = LINK.search(body).group(1)
@@ -74,15 +75,13 @@ def test_the_client_answers_on_the_phone_and_the_coordinator_sees_the_trend(
 
     # Sent with one question unanswered: it is named, and what was chosen stays.
     phone.get_by_role("group", name=re.compile("كيف تشعر اليوم")).get_by_label("4").check()
-    phone.get_by_role("group", name=re.compile("كيف تنام")).get_by_label(
-        "لا أريد الإجابة"
-    ).check()
+    phone.get_by_role("group", name=re.compile("كيف تنام")).get_by_label("لا أريد الإجابة").check()
     phone.get_by_role("button", name="أرسل الإجابات").click()
     phone.get_by_role("alert").wait_for()
     axe.check(phone, "client-question-errors")
-    assert phone.get_by_role("group", name=re.compile("كيف تشعر اليوم")).get_by_label(
-        "4"
-    ).is_checked()
+    assert (
+        phone.get_by_role("group", name=re.compile("كيف تشعر اليوم")).get_by_label("4").is_checked()
+    )
     phone.get_by_role("group", name=re.compile("كيف ترى المستقبل")).get_by_label("2").check()
     phone.get_by_label(re.compile("هل تريد أن تقول شيئا آخر")).fill("Jag vill börja plugga.")
     phone.get_by_role("button", name="أرسل الإجابات").click()
@@ -103,7 +102,7 @@ def test_the_client_answers_on_the_phone_and_the_coordinator_sees_the_trend(
 
     # The coordinator sees it answered on the case, on Min dag and in the trend.
     page.reload()
-    assert page.locator("section[aria-labelledby=links-heading]").get_by_text("Besvarad", exact=True).count() == 1
+    assert links.get_by_text("Besvarad", exact=True).count() == 1
     axe.check(page, "case-link-answered")
     page.goto(f"{live_server.url}/")
     page.get_by_role("heading", name="Självskattningslänkar").wait_for()
@@ -113,4 +112,15 @@ def test_the_client_answers_on_the_phone_and_the_coordinator_sees_the_trend(
     page.get_by_text("Siffrorna som tabell").click()
     page.get_by_text("besvarad av klienten").wait_for()
     axe.check(page, "client-trend")
+
+    # At a meeting: the link as a QR code on the screen, for the client's camera.
+    page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    page.get_by_role("link", name="Skicka en länk").click()
+    page.locator("#id_occasion").select_option("other")
+    page.get_by_label("QR-kod vid ett möte").check()
+    page.get_by_role("button", name="Skicka länken").click()
+    page.get_by_role("img", name=re.compile("QR-kod som öppnar självskattningen")).wait_for()
+    axe.check(page, "qr-code")
+    page.get_by_role("link", name="Klart").click()
+    assert links.get_by_text("Visad som QR-kod", exact=True).count() == 1
     axe.assert_clean()
