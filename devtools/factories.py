@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import secrets
 from decimal import Decimal
 from typing import Any
 
@@ -18,12 +19,14 @@ from stdnum import luhn
 
 from interventions import services
 from interventions.models import (
+    LINK_VALID_FOR,
     BibliotherapyGroup,
     BibliotherapyOffer,
     InformationMeeting,
     Intervention,
     Questionnaire,
     QuestionnaireKind,
+    token_digest,
 )
 from klientstod import personnummer
 from klientstod.models import (
@@ -386,6 +389,41 @@ class AnswerFactory(factory.django.DjangoModelFactory):
         QuestionnaireItemFactory, questionnaire=factory.SelfAttribute("..assessment.questionnaire")
     )
     score = 3
+
+
+class AssessmentLinkFactory(factory.django.DjangoModelFactory):
+    """A self-assessment link already sent; its token is random and nowhere kept."""
+
+    class Meta:
+        model = "interventions.AssessmentLink"
+
+    case = factory.SubFactory(CaseFactory)
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    occasion = "other"
+    token_hash = factory.LazyFunction(lambda: token_digest(secrets.token_urlsafe(32)))
+    channel = "sms"
+    delivery = "sent"
+    created_by = factory.LazyAttribute(lambda link: link.case.coordinator)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + LINK_VALID_FOR)
+
+
+class QuestionnaireTranslationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "interventions.QuestionnaireTranslation"
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    language = "en"
+    greeting = "Hello"
+    title = "How are you?"
+    questions = factory.LazyAttribute(
+        lambda t: "\n".join(f"Question {n}" for n in range(1, t.questionnaire.items.count() + 1))
+    )
+    scale_low = "not at all"
+    scale_high = "completely"
+    declined_label = "I do not want to answer"
+    submit_label = "Send"
+    missing_answer = "Choose an answer."
+    thanks = "Thank you!"
 
 
 class InformationMeetingFactory(factory.django.DjangoModelFactory):

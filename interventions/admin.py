@@ -7,7 +7,8 @@ from django.http import HttpRequest
 
 from . import services
 from .forms import QuestionnaireAdminForm
-from .models import Questionnaire
+from .link_forms import TranslationAdminForm
+from .models import Questionnaire, QuestionnaireTranslation
 
 
 @admin.register(Questionnaire)
@@ -23,3 +24,12 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return obj is None or not obj.has_answers
+
+
+@admin.register(QuestionnaireTranslation)
+class QuestionnaireTranslationAdmin(admin.ModelAdmin):
+    """Every text of the client's page in another language, for one questionnaire version."""
+
+    form = TranslationAdminForm
+    list_display = ["questionnaire", "language", "title"]
+    list_filter = ["language", "questionnaire__kind"]

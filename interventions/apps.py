@@ -22,8 +22,18 @@ class InterventionsConfig(AppConfig):
             (models.CollaborationContact, "case__client"),
         ]:
             audit.register(model, client=client)
+        # Opening, answering and revoking a link are changes of its dates, logged as such;
+        # the token's and the address's hashes are never written to the log.
+        audit.register(
+            models.AssessmentLink,
+            client="case__client",
+            exclude=["token_hash", "recipient_hash"],
+        )
         audit.register_names(
-            models.Questionnaire, models.QuestionnaireItem, models.BibliotherapyGroup
+            models.Questionnaire,
+            models.QuestionnaireItem,
+            models.QuestionnaireTranslation,
+            models.BibliotherapyGroup,
         )
         audit.register_pages(
             gettext_noop("FIA page"),

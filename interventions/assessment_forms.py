@@ -36,7 +36,7 @@ class QuestionnaireAdminForm(forms.ModelForm):
 
     class Meta:
         model = Questionnaire
-        fields = ["kind", "title", "instructions"]
+        fields = ["kind", "title", "instructions", "scale_low", "scale_high"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

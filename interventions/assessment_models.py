@@ -27,6 +27,13 @@ class Questionnaire(models.Model):
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     title = models.CharField(_("title"), max_length=200)
     instructions = models.TextField(_("instructions"), blank=True)
+    #: What 1 and 5 mean on this questionnaire's scale, shown at every question.
+    scale_low = models.CharField(
+        _("1 on the scale means"), max_length=80, blank=True, help_text=_("E.g. “not at all”.")
+    )
+    scale_high = models.CharField(
+        _("5 on the scale means"), max_length=80, blank=True, help_text=_("E.g. “completely”.")
+    )
     is_current = models.BooleanField(_("current version"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -47,6 +54,13 @@ class Questionnaire(models.Model):
     @property
     def has_answers(self) -> bool:
         return self.assessments.exists()
+
+    def scale_labels(self) -> tuple[str, str]:
+        """What 1 and 5 mean; a plain "not at all" and "completely" where none is given."""
+        return (
+            self.scale_low or str(_("not at all")),
+            self.scale_high or str(_("completely")),
+        )
 
 
 class QuestionnaireItem(models.Model):
@@ -92,6 +106,8 @@ class SelfAssessment(models.Model):
         related_name="+",
         verbose_name=_("entered by"),
     )
+    #: The client gave the answers themselves, through a link on their own phone.
+    answered_by_client = models.BooleanField(_("answered by the client"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = AssessmentQuerySet.as_manager()

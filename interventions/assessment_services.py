@@ -94,13 +94,20 @@ def assessment_record(
     answered_on: datetime.date,
     answers: Mapping[int, int | str | None],
     by: User,
+    answered_by_client: bool = False,
 ) -> SelfAssessment:
     """Store a client's answers; a periodic occasion is numbered by its two-month mark.
 
     Every scale question is answered or marked ``DECLINED``; a case has one assessment of
     a questionnaire per occasion (``assessment_taken``), a second is refused.
+    ``answered_by_client``: the client gave them through a link (``by`` sent the link).
     """
-    assessment = SelfAssessment(case=case, questionnaire=questionnaire, entered_by=by)
+    assessment = SelfAssessment(
+        case=case,
+        questionnaire=questionnaire,
+        entered_by=by,
+        answered_by_client=answered_by_client,
+    )
     return _assessment_save(assessment, occasion, answered_on, answers)
 
 
@@ -143,9 +150,7 @@ def _assessment_save(
     case, questionnaire = assessment.case, assessment.questionnaire
     if answered_on > timezone.localdate() or answered_on < case.start_date:
         raise ValidationError({"answered_on": _("Give a date between the case start and today.")})
-    period = 0
-    if occasion == Occasion.PERIODIC:
-        period = max(1, round(months_between(case.start_date, answered_on) / 2))
+    period = occasion_period(case, occasion, answered_on)
     items = list(questionnaire.items.all())
     rows = []
     unanswered = []
@@ -196,6 +201,13 @@ def _assessment_save(
             row.assessment = assessment
         audit.record_created(Answer.objects.bulk_create(rows))
         return assessment
+
+
+def occasion_period(case: Case, occasion: str, answered_on: datetime.date) -> int:
+    """The two-month mark a periodic assessment answered on that day counts for."""
+    if occasion != Occasion.PERIODIC:
+        return 0
+    return max(1, round(months_between(case.start_date, answered_on) / 2))
 
 
 def months_between(start: datetime.date, end: datetime.date) -> int:

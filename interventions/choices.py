@@ -93,3 +93,92 @@ class PartnerState(models.TextChoices):
     INFORMED = "informed", _("Informed")
     AWAITING_REPLY = "awaiting_reply", _("No reply yet")
     NOT_INTERESTED = "not_interested", _("Not interested")
+
+
+class LinkChannel(models.TextChoices):
+    """How a self-assessment link reached the client."""
+
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+    QR = "qr", _("QR code at a meeting")
+
+
+class LinkDelivery(models.TextChoices):
+    PENDING = "pending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not reached")
+    SHOWN = "shown", _("Shown on the screen")
+
+
+class LinkStatus(models.TextChoices):
+    """What the coordinator sees of a link: the furthest it came."""
+
+    SENT = "sent", _("Sent")
+    SHOWN = "shown", _("Shown as a QR code")
+    FAILED = "failed", _("Not reached")
+    OPENED = "opened", _("Opened")
+    ANSWERED = "answered", _("Answered")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+class TranslationLanguage(models.TextChoices):
+    """The languages a questionnaire can be translated into (ISO 639 codes).
+
+    The languages most spoken among the clients of a Finsam process besides Swedish;
+    the label is the language's Swedish name, matched against the client's language.
+    """
+
+    ARABIC = "ar", _("Arabic")
+    SOMALI = "so", _("Somali")
+    TIGRINYA = "ti", _("Tigrinya")
+    PERSIAN = "fa", _("Persian")
+    DARI = "prs", _("Dari")
+    PASHTO = "ps", _("Pashto")
+    KURDISH = "ku", _("Kurdish")
+    ENGLISH = "en", _("English")
+    UKRAINIAN = "uk", _("Ukrainian")
+    RUSSIAN = "ru", _("Russian")
+    BOSNIAN = "bs", _("Bosnian, Croatian or Serbian")
+    POLISH = "pl", _("Polish")
+    TURKISH = "tr", _("Turkish")
+    AMHARIC = "am", _("Amharic")
+    FINNISH = "fi", _("Finnish")
+    SPANISH = "es", _("Spanish")
+    THAI = "th", _("Thai")
+
+
+#: Languages written right to left: the client's page turns with them.
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "prs", "ps"})
+
+#: Each language's name in itself, for the client's link to their language.
+NATIVE_NAMES = {
+    "ar": "العربية",
+    "so": "Soomaali",
+    "ti": "ትግርኛ",
+    "fa": "فارسی",
+    "prs": "دری",
+    "ps": "پښتو",
+    "ku": "Kurdî",
+    "en": "English",
+    "uk": "Українська",
+    "ru": "Русский",
+    "bs": "Bosanski / Hrvatski / Srpski",
+    "pl": "Polski",
+    "tr": "Türkçe",
+    "am": "አማርኛ",
+    "fi": "Suomi",
+    "es": "Español",
+    "th": "ไทย",
+}
+
+#: The badge colour of each link status on the coordinator's pages.
+LINK_BADGES = {
+    "sent": "text-bg-primary",
+    "shown": "text-bg-primary",
+    "failed": "text-bg-danger",
+    "opened": "text-bg-info",
+    "answered": "text-bg-success",
+    "expired": "text-bg-secondary",
+    "revoked": "text-bg-secondary",
+}

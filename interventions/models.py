@@ -29,12 +29,17 @@ from .choices import (
     FkOutcome,
     InterventionKind,
     InterventionStatus,
+    LinkChannel,
+    LinkDelivery,
+    LinkStatus,
     Occasion,
     OfferResponse,
     ParticipationStatus,
     PartnerState,
     QuestionnaireKind,
+    TranslationLanguage,
 )
+from .link_models import LINK_VALID_FOR, AssessmentLink, QuestionnaireTranslation, token_digest
 from .querysets import (
     CaseChildQuerySet,
     CollaborationQuerySet,
@@ -43,7 +48,9 @@ from .querysets import (
 __all__ = [
     "FIA_AREAS",
     "FIA_PARTS",
+    "LINK_VALID_FOR",
     "Answer",
+    "AssessmentLink",
     "BibliotherapyGroup",
     "BibliotherapyOffer",
     "CollaborationContact",
@@ -60,6 +67,9 @@ __all__ = [
     "InterventionChange",
     "InterventionKind",
     "InterventionStatus",
+    "LinkChannel",
+    "LinkDelivery",
+    "LinkStatus",
     "Occasion",
     "OfferResponse",
     "ParticipationStatus",
@@ -68,7 +78,10 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireItem",
     "QuestionnaireKind",
+    "QuestionnaireTranslation",
     "SelfAssessment",
+    "TranslationLanguage",
+    "token_digest",
 ]
 
 # FIA ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from klientstod import panels
 from klientstod.charts import Series, line_chart
 from klientstod.models import Case, CaseStatus, Client, User
 
-from . import services
+from . import link_selectors, services
 from .models import (
     BibliotherapyOffer,
     CollaborationContact,
@@ -109,3 +109,22 @@ def self_assessment_trend(user: User, client: Client) -> panels.Panel | None:
     return panels.Panel(
         "interventions/partials/panel_trend.html", {"svg": svg, "rows": table}, order=20
     )
+
+
+@panels.register("case")
+def assessment_links(user: User, case: Case) -> panels.Panel | None:
+    """The links the client got to answer a self-assessment on their phone, and how far
+    each came."""
+    return panels.Panel(
+        "interventions/partials/panel_links.html",
+        {"case": case, "links": link_selectors.links_of_case(case)},
+        order=55,
+    )
+
+
+@panels.register("my_day")
+def assessment_links_my_day(user: User, obj: Any = None) -> panels.Panel | None:
+    links = link_selectors.links_for_my_day(user)
+    if not links:
+        return None
+    return panels.Panel("interventions/partials/panel_links_my_day.html", {"links": links}, 45)

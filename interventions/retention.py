@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce, Now
 
 from klientstod import retention
 from klientstod.models import Case, Client
 
 from .models import (
     Answer,
+    AssessmentLink,
     BibliotherapyOffer,
     CollaborationContact,
     FiaInterview,
@@ -25,3 +27,7 @@ def erase_interventions(client: Client, cases: QuerySet[Case]) -> None:
     BibliotherapyOffer.objects.filter(case__in=cases).update(note="")
     Intervention.objects.filter(case__in=cases).update(note="")
     CollaborationContact.objects.filter(case__in=cases).update(note="")
+    # A link's address hash goes, and no link of an erased client can be used any more.
+    AssessmentLink.objects.filter(case__in=cases).update(
+        recipient_hash="", revoked_at=Coalesce("revoked_at", Now())
+    )

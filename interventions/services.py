@@ -26,6 +26,15 @@ from .assessment_services import (
     months_between,
     questionnaire_save,
 )
+from .link_services import (
+    NewLink,
+    link_answer,
+    link_create,
+    link_find,
+    link_open,
+    link_revoke,
+    link_send,
+)
 from .models import (
     BibliotherapyGroup,
     BibliotherapyOffer,
@@ -49,6 +58,7 @@ __all__ = [
     "PARTICIPATION_TRANSITIONS",
     "SCHEDULED_KINDS",
     "Due",
+    "NewLink",
     "assessment_record",
     "assessment_taken",
     "assessment_update",
@@ -61,6 +71,12 @@ __all__ = [
     "fia_set_status",
     "held_fia_sessions",
     "intervention_save",
+    "link_answer",
+    "link_create",
+    "link_find",
+    "link_open",
+    "link_revoke",
+    "link_send",
     "months_between",
     "offer_save",
     "participation_set",

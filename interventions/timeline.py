@@ -52,6 +52,8 @@ def assessment_events(case: Case) -> Iterable[TimelineEvent]:
     )
     for assessment in assessments:
         details = [assessment.get_occasion_display()]
+        if assessment.answered_by_client:
+            details.append(_("answered by the client"))
         if assessment.mean is not None:
             details.append(_("mean %(mean).1f of 5") % {"mean": assessment.mean})
         yield TimelineEvent(

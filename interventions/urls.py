@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import link_views, views
 
 app_name = "interventions"
 
@@ -13,6 +13,15 @@ urlpatterns = [
         views.assessment_create,
         name="assessment-create",
     ),
+    path(
+        "cases/<int:case_pk>/self-assessment-links/new/",
+        link_views.link_create,
+        name="link-create",
+    ),
+    path("self-assessment-links/<int:pk>/qr/", link_views.link_qr, name="link-qr"),
+    path("self-assessment-links/<int:pk>/revoke/", link_views.link_revoke, name="link-revoke"),
+    # The client's own page: no login, the token is the key.
+    path("svar/<str:token>/", link_views.link_answer, name="link-answer"),
     path("self-assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),
     path("self-assessments/<int:pk>/edit/", views.assessment_update, name="assessment-update"),
     path("cases/<int:case_pk>/bibliotherapy/new/", views.offer_create, name="offer-create"),

@@ -20,6 +20,7 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from interventions import link_services
 from klientstod.models import Role, User
 from referrals.models import Letter
 from reporting.models import ReportingDeadline
@@ -205,6 +206,25 @@ RULES: dict[str, Rule] = {
         LIBRARY, lambda o: {"pk": o["assessment"].pk}, other_process=404
     ),
     "interventions:offer-create": Rule(COORDINATOR_ONLY, _case_pk, other_process=404),
+    # Self-assessment links: the coordinator sends, shows and revokes them; the QR page
+    # shows only a code this session made (else back to the case).
+    "interventions:link-create": Rule(COORDINATOR_ONLY, _case_pk, other_process=404),
+    "interventions:link-qr": Rule(
+        COORDINATOR_ONLY | {Role.COORDINATOR: 302},
+        lambda o: {"pk": o["assessment_link"].pk},
+        other_process=404,
+    ),
+    "interventions:link-revoke": Rule(
+        COORDINATOR_ONLY | {Role.COORDINATOR: 302},
+        lambda o: {"pk": o["assessment_link"].pk},
+        method="post",
+        other_process=404,
+    ),
+    # The client's page: anyone with a valid token, logged in or not (a wrong token: 404,
+    # tests/test_self_assessment_links.py).
+    "interventions:link-answer": Rule(
+        {role: 200 for role in ALL_ROLES}, lambda o: {"token": o["link_token"]}, public=True
+    ),
     "interventions:offer-update": Rule(
         COORDINATOR_ONLY, lambda o: {"pk": o["offer"].pk}, other_process=404
     ),
@@ -296,10 +316,18 @@ def _objects(case, users, process, coordinator) -> dict[str, Any]:
         "slot": SlotFactory(process=process, created_by=coordinator),
         "consultation": ConsultationFactory(process=process, asked_by=referrer),
         **work_with_client(case, coordinator),
+        **_assessment_link(case, coordinator),
         "deadline": ReportingDeadline.objects.create(
             process=process, kind="tertial_report", due_on=case.start_date
         ),
     }
+
+
+def _assessment_link(case, coordinator) -> dict[str, Any]:
+    new = link_services.link_create(
+        case=case, occasion="other", channel="qr", translation=None, recipient="", by=coordinator
+    )
+    return {"assessment_link": new.link, "link_token": new.token}
 
 
 @dataclass

@@ -12,6 +12,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
+from interventions.link_views import QR_SESSION_KEY
 from klientstod import audit
 from klientstod.models import Case, Client, Role, User
 from klientstod.sso.models import IdentityProvider, ProviderIdentity
@@ -197,6 +198,19 @@ def test_the_log_keeps_fields_and_codes_never_the_data(role_clients, users, proc
             f"item_{text.pk}": mark(),
         },
     )
+    # A self-assessment link the client opens and answers on their phone, in their words too.
+    post(
+        http,
+        reverse("interventions:link-create", args=[case.pk]),
+        {"occasion": "other", "channel": "qr", "language": "sv"},
+    )
+    phone = HttpClient()
+    answer = reverse(
+        "interventions:link-answer", args=[next(iter(http.session[QR_SESSION_KEY].values()))]
+    )
+    assert phone.get(answer).status_code == 200
+    answered = phone.post(answer, {f"item_{scale.pk}": "4", f"item_{text.pk}": mark()})
+    assert answered.status_code == 200
     post(
         http,
         reverse("interventions:offer-create", args=[case.pk]),

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interventions.models import (
+    AssessmentLink,
     BibliotherapyGroup,
     BibliotherapyOffer,
     CollaborationContact,
@@ -213,6 +214,12 @@ SENDINGS: dict[str, Sending] = {
             f"item_{o['forms']['klientstod'].items.first().pk}": "3",
         },
         SelfAssessment.objects.count,
+    ),
+    "interventions:link-create": Sending(
+        Role.COORDINATOR,
+        lambda o: reverse("interventions:link-create", args=[o["case"].pk]),
+        lambda o: {"occasion": "other", "channel": "qr", "language": "sv"},
+        AssessmentLink.objects.count,
     ),
     "interventions:offer-create": Sending(
         Role.COORDINATOR,
