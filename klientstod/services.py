@@ -14,7 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import audit
+from .calendar_feed import RENEWED, REVOKED
 from .models import (
+    CalendarFeed,
     Case,
     CaseStatus,
     Client,
@@ -25,6 +28,7 @@ from .models import (
     MeetingStatus,
     Organisation,
     Process,
+    Role,
     User,
 )
 
@@ -461,3 +465,32 @@ def save_versioned(instance: Any, *, seen: str | None, save: Callable[[], Any]) 
             raise ChangedMeanwhile
         instance.version = (current or 0) + 1
         save()
+
+
+# The calendar subscription ------------------------------------------------------------------
+
+
+def calendar_feed_renew(*, user: User) -> str:
+    """A new secret address for the user's calendar feed, returned in clear to be shown once.
+
+    Only the token's hash is kept; the address the user had before stops working.
+    """
+    if user.role != Role.COORDINATOR:
+        raise ValidationError(_("Only a coordinator has meetings to subscribe to."))
+    token = CalendarFeed.generate()
+    with transaction.atomic():
+        CalendarFeed.objects.update_or_create(
+            user=user,
+            defaults={"token_hash": CalendarFeed.hash(token), "created_at": timezone.now()},
+        )
+        audit.record_event(RENEWED, user=user)
+    return token
+
+
+def calendar_feed_revoke(*, user: User) -> bool:
+    """Turn the user's calendar subscription off; False if there was none."""
+    with transaction.atomic():
+        deleted, _kinds = CalendarFeed.objects.filter(user=user).delete()
+        if deleted:
+            audit.record_event(REVOKED, user=user)
+    return bool(deleted)
