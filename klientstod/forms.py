@@ -306,6 +306,9 @@ class CaseForm(VersionedForm):
         )
 
 
+CLOSING_FIELDS = ("closed_on", "outcome", "income_source_end", "followup_consent")
+
+
 class CaseCloseForm(forms.Form):
     """Closing a case: the outcome, the income source at the end, and consent to follow-up."""
 
@@ -347,9 +350,6 @@ class CaseCloseForm(forms.Form):
                         }
                     ),
                 )
-        self.helper = form_helper(
-            "closed_on", "outcome", "income_source_end", "followup_consent", hidden_fields=True
-        )
 
     def endings(self) -> dict[str, str]:
         """The ending chosen for each open item: {item key: choice}."""
@@ -361,6 +361,11 @@ class CaseCloseForm(forms.Form):
             elif value:
                 chosen[item.key] = str(value)
         return chosen
+
+    def closing_fields(self) -> list[Any]:
+        """The closing's own fields, shown below the open items (each with its errors; the
+        page shows the form's own errors once, above everything)."""
+        return [self[name] for name in CLOSING_FIELDS]
 
     def item_rows(self) -> list[tuple[OpenItem, Any]]:
         """Each open item with its bound field (None if it is ended on its own page)."""

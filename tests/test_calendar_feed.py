@@ -40,7 +40,7 @@ def subscribe(http: HttpClient) -> str:
     response = http.post(PAGE)
     assert response.status_code == 302
     body = http.get(PAGE).content.decode()
-    found = re.search(r'id="feed-address"[^>]*value="([^"]+)"', body)
+    found = re.search(r'id="feed-address"[^>]*>([^<]+)</textarea>', body)
     assert found, "the new address is shown"
     return found.group(1)
 
