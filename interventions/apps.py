@@ -10,7 +10,7 @@ class InterventionsConfig(AppConfig):
     def ready(self) -> None:
         from klientstod import audit
 
-        from . import models, panels, retention, timeline  # noqa: F401  (registers their hooks)
+        from . import closure, models, panels, retention, timeline  # noqa: F401  (registers their hooks)
 
         for model, client in [
             (models.FiaInterview, "case__client"),

@@ -9,7 +9,7 @@ class KlientstodConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import audit, badges, checks, login_audit, timeline  # noqa: F401  (registers checks and timeline providers)
+        from . import audit, badges, calendar_feed, checks, login_audit, timeline  # noqa: F401  (registers checks and timeline providers)
         from .choices import CaseStatus, MeetingStatus
         from .middleware import session_started
         from .models import (
@@ -45,6 +45,7 @@ class KlientstodConfig(AppConfig):
         )
         audit.connect()
         login_audit.connect()
+        calendar_feed.connect()
         # The personnummer shows as changed (through its index), never with a value.
         personnummer = {"personnummer_index": _("personnummer")}
         audit.register(

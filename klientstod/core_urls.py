@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, desk_views, privacy_views, views
+from . import calendar_views, desk_views, feed_views, privacy_views, views
 
 app_name = "klientstod"
 
@@ -23,6 +23,18 @@ urlpatterns = [
     path("clients/<int:client_pk>/consents/new/", views.consent_create, name="consent-create"),
     path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
     path("meetings/<int:pk>/edit/", views.meeting_update, name="meeting-update"),
+    path(
+        "account/calendar/",
+        feed_views.calendar_subscription,
+        name="calendar-subscription",
+    ),
+    path(
+        "account/calendar/turn-off/",
+        feed_views.calendar_subscription_revoke,
+        name="calendar-subscription-revoke",
+    ),
+    # A calendar app's address: no session; the secret token in it is the key.
+    path("calendar/<str:token>.ics", feed_views.calendar_feed, name="calendar-feed"),
     path("meetings/<int:pk>/outcome/", views.meeting_outcome, name="meeting-outcome"),
     path("meetings/<int:pk>/row/", desk_views.meeting_row, name="meeting-row"),
     path("meetings/<int:pk>/note/", desk_views.meeting_note, name="meeting-note"),

@@ -19,6 +19,7 @@ from messaging.phone import MobileNumberField
 from . import personnummer, services
 from .audit import record_read
 from .calendar_forms import keep_overlap_confirmation
+from .closure import OpenItem
 from .layout import Fieldset, form_helper
 from .models import (
     CHOSEN_CANCEL_REASONS,
@@ -318,6 +319,9 @@ class CaseForm(VersionedForm):
         )
 
 
+CLOSING_FIELDS = ("closed_on", "outcome", "income_source_end", "followup_consent")
+
+
 class CaseCloseForm(forms.Form):
     """Closing a case: the outcome, the income source at the end, and consent to follow-up."""
 
@@ -333,23 +337,52 @@ class CaseCloseForm(forms.Form):
         required=False,
         help_text=_("The follow-up shows up on Min dag when it is due."),
     )
-    cancel_booked = forms.BooleanField(
-        label=_("Cancel the booked meetings: cancelled by us, because the case was closed"),
-        required=False,
-        help_text=_(
-            "A meeting that has started by the closing day is not cancelled: record its "
-            "outcome first."
-        ),
-    )
 
-    def __init__(self, *args: Any, booked: list[Meeting] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, items: list[OpenItem] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("closed_on", timezone.localdate())
         super().__init__(*args, **kwargs)
-        #: The case's booked meetings, which closing may cancel (listed beside the box).
-        self.booked = booked or []
-        if not self.booked:
-            del self.fields["cancel_booked"]
-        self.helper = form_helper(hidden_fields=True)
+        #: What is still open on the case (``klientstod.closure``); each one that can be
+        #: ended here has a field named by its key, listed beside it in the page.
+        self.items = items or []
+        for item in self.items:
+            if len(item.choices) == 1:
+                self.fields[item.key] = forms.BooleanField(
+                    label=item.choices[0][1],
+                    required=False,
+                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+                )
+            elif item.choices:
+                self.fields[item.key] = forms.ChoiceField(
+                    label=_("Ends as"),
+                    choices=[("", _("— Choose —")), *item.choices],
+                    required=False,
+                    widget=forms.Select(
+                        attrs={
+                            "class": "form-select form-select-sm",
+                            "aria-describedby": f"label-{item.key}",
+                        }
+                    ),
+                )
+
+    def endings(self) -> dict[str, str]:
+        """The ending chosen for each open item: {item key: choice}."""
+        chosen = {}
+        for item in self.items:
+            value = self.cleaned_data.get(item.key)
+            if value is True:
+                chosen[item.key] = item.choices[0][0]
+            elif value:
+                chosen[item.key] = str(value)
+        return chosen
+
+    def closing_fields(self) -> list[Any]:
+        """The closing's own fields, shown below the open items (each with its errors; the
+        page shows the form's own errors once, above everything)."""
+        return [self[name] for name in CLOSING_FIELDS]
+
+    def item_rows(self) -> list[tuple[OpenItem, Any]]:
+        """Each open item with its bound field (None if it is ended on its own page)."""
+        return [(item, self[item.key] if item.key in self.fields else None) for item in self.items]
 
 
 class FollowUpForm(forms.Form):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import bookings
+from . import audit, bookings, closure
+from .calendar_feed import RENEWED, REVOKED
 from .models import (
+    CalendarFeed,
     Case,
     CaseStatus,
     Client,
@@ -26,6 +28,7 @@ from .models import (
     MeetingStatus,
     Organisation,
     Process,
+    Role,
     User,
 )
 
@@ -319,15 +322,19 @@ def case_close(
     outcome: str,
     income_source_end: str,
     followup_consent: bool,
+    endings: Mapping[str, str] | None = None,
     cancel_booked: bool = False,
     by: User,
 ) -> Case:
     """Close an active case with its outcome; with consent, a follow-up is due six months on.
 
-    Meetings still booked stop the closing, unless ``cancel_booked``: then those that have
-    not started, or start after the closing day, are cancelled by us ("the case was
-    closed") in the same transaction. A meeting that has started by the closing day has
-    its outcome recorded first: it may have been held.
+    What is still open on the case (``closure.open_items``: booked meetings, and what the
+    apps register, such as an ongoing FIA, interventions and bibliotherapy) stops the
+    closing unless ``endings`` says how each is ended ({item key: choice}); each is then
+    ended, dated the closing day, in the same transaction as the closing, so that a
+    failure half-way saves nothing. ``cancel_booked`` chooses the cancelling for every
+    booked meeting that may be cancelled: one that has started by the closing day has its
+    outcome recorded first, as it may have been held.
     """
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -337,34 +344,13 @@ def case_close(
             raise ValidationError({"closed_on": _("The case cannot be closed before it started.")})
         if closed_on > timezone.localdate():
             raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
-        booked_meetings = list(
-            locked.meetings.select_for_update().filter(status=MeetingStatus.BOOKED)
-        )
+        items = closure.open_items(locked, closed_on)
+        chosen = dict(endings or {})
         if cancel_booked:
-            now = timezone.now()
-            for meeting in booked_meetings:
-                if cancellable_at_closing(meeting, closed_on):
-                    meeting.status = MeetingStatus.CANCELLED_BY_US
-                    meeting.cancel_reason = MeetingCancelReason.CASE_CLOSED
-                    meeting.outcome_recorded_at = now
-                    meeting.save(
-                        update_fields=[
-                            "status",
-                            "cancel_reason",
-                            "outcome_recorded_at",
-                            "updated_at",
-                        ]
-                    )
-        booked = sum(1 for m in booked_meetings if m.is_booked)
-        if booked:
-            raise ValidationError(
-                ngettext(
-                    "A meeting is still booked: record its outcome first.",
-                    "%(count)d meetings are still booked: record their outcomes first.",
-                    booked,
-                )
-                % {"count": booked}
-            )
+            for item in items:
+                if item.key.startswith("meeting-") and item.choices:
+                    chosen.setdefault(item.key, item.choices[0][0])
+        closure.end_items(items, chosen, closed_on, by)
         locked.status = CaseStatus.CLOSED
         locked.closed_on = closed_on
         locked.closure_entered_at = timezone.now()
@@ -381,11 +367,6 @@ def case_close(
             )
         case.refresh_from_db()
         return locked
-
-
-def cancellable_at_closing(meeting: Meeting, closed_on: datetime.date) -> bool:
-    """Whether closing on ``closed_on`` may cancel the booked meeting (see ``case_close``)."""
-    return not meeting.has_started() or timezone.localtime(meeting.starts_at).date() > closed_on
 
 
 def has_followup_consent(case: Case, on: datetime.date | None = None) -> bool:
@@ -575,3 +556,32 @@ def save_versioned(instance: Any, *, seen: str | None, save: Callable[[], Any]) 
             raise ChangedMeanwhile
         instance.version = (current or 0) + 1
         save()
+
+
+# The calendar subscription ------------------------------------------------------------------
+
+
+def calendar_feed_renew(*, user: User) -> str:
+    """A new secret address for the user's calendar feed, returned in clear to be shown once.
+
+    Only the token's hash is kept; the address the user had before stops working.
+    """
+    if user.role != Role.COORDINATOR:
+        raise ValidationError(_("Only a coordinator has meetings to subscribe to."))
+    token = CalendarFeed.generate()
+    with transaction.atomic():
+        CalendarFeed.objects.update_or_create(
+            user=user,
+            defaults={"token_hash": CalendarFeed.hash(token), "created_at": timezone.now()},
+        )
+        audit.record_event(RENEWED, user=user)
+    return token
+
+
+def calendar_feed_revoke(*, user: User) -> bool:
+    """Turn the user's calendar subscription off; False if there was none."""
+    with transaction.atomic():
+        deleted, _kinds = CalendarFeed.objects.filter(user=user).delete()
+        if deleted:
+            audit.record_event(REVOKED, user=user)
+    return bool(deleted)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView
 
-from . import audit, panels, services, timeline
+from . import audit, closure, panels, services, timeline
 from . import desk_views as desk
 from .access import AuthenticatedRequest, CoreUpdateView, ScopedMixin, role_required
 from .calendar_forms import CONFIRM_OVERLAP, offer_overlap_confirmation
@@ -242,12 +242,16 @@ class CaseUpdateView(CoreUpdateView):
 
 @role_required(*COORDINATOR)
 def case_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Closing as a guided step: what is still open is listed, each with its way to end
+    here, and the case closes with all of them in one transaction."""
     case = get_object_or_404(Case.objects.visible_to(request.user).with_related(), pk=pk)
     if not case.is_active:
         messages.error(request, _("The case is already closed."))
         return redirect(case)
-    booked = list(case.meetings.booked().order_by("starts_at"))
-    form = CaseCloseForm(request.POST or None, booked=booked)
+    closed_on = _posted_date(request, "closed_on") or timezone.localdate()
+    items = closure.open_items(case, closed_on)
+    form = CaseCloseForm(request.POST or None, items=items)
+    blocked: list[closure.OpenItem] = []
     if request.method == "POST" and form.is_valid():
         try:
             services.case_close(
@@ -256,10 +260,11 @@ def case_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 outcome=form.cleaned_data["outcome"],
                 income_source_end=form.cleaned_data["income_source_end"],
                 followup_consent=form.cleaned_data["followup_consent"],
-                cancel_booked=form.cleaned_data.get("cancel_booked", False),
+                endings=form.endings(),
                 by=request.user,
             )
         except ValidationError as error:
+            blocked = getattr(error, "items", [])
             add_form_errors(form, error)
         else:
             messages.success(
@@ -269,8 +274,20 @@ def case_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "klientstod/case_close_form.html",
-        {"form": form, "case": case, "booked": booked},
+        {
+            "form": form,
+            "case": case,
+            "blocked": blocked,
+            "blocked_keys": {item.key for item in blocked},
+        },
     )
+
+
+def _posted_date(request: HttpRequest, name: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(request.POST.get(name, ""))
+    except ValueError:
+        return None
 
 
 @role_required(*COORDINATOR)

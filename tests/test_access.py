@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from interventions import link_services
+from klientstod import services
 from klientstod.models import Role, User
 from referrals.models import Letter
 from reporting.models import ReportingDeadline
@@ -122,6 +123,15 @@ RULES: dict[str, Rule] = {
     "password_change_done": Rule({role: 200 for role in ALL_ROLES}),
     "klientstod:audit-log": Rule({role: 403 for role in ALL_ROLES} | {Role.ADMIN: 200}),
     "klientstod:retention": Rule({role: 403 for role in ALL_ROLES} | {Role.ADMIN: 200}),
+    # The user's own calendar subscription; the feed itself is read by calendar apps with
+    # no session, the secret token in its address being the key (tests/test_calendar_feed.py).
+    "klientstod:calendar-subscription": Rule(COORDINATOR_ONLY),
+    "klientstod:calendar-subscription-revoke": Rule(
+        COORDINATOR_ONLY | {Role.COORDINATOR: 302}, method="post"
+    ),
+    "klientstod:calendar-feed": Rule(
+        {role: 200 for role in ALL_ROLES}, lambda o: {"token": o["feed_token"]}, public=True
+    ),
     "klientstod:case-close": Rule(COORDINATOR_ONLY, _case, other_process=404),
     "klientstod:case-follow-up": Rule(COORDINATOR_ONLY, _case, other_process=404),
     "klientstod:case-list": Rule(COORDINATOR_ONLY),
@@ -317,6 +327,7 @@ def _objects(case, users, process, coordinator) -> dict[str, Any]:
         "consultation": ConsultationFactory(process=process, asked_by=referrer),
         **work_with_client(case, coordinator),
         **_assessment_link(case, coordinator),
+        "feed_token": services.calendar_feed_renew(user=coordinator),
         "deadline": ReportingDeadline.objects.create(
             process=process, kind="tertial_report", due_on=case.start_date
         ),

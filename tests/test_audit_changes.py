@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interventions.link_views import QR_SESSION_KEY
+from interventions.models import BibliotherapyOffer, FiaInterview, Intervention
 from klientstod import audit
 from klientstod.models import Case, Client, Role, User
 from klientstod.sso.models import IdentityProvider, ProviderIdentity
@@ -182,7 +183,11 @@ def test_the_log_keeps_fields_and_codes_never_the_data(role_clients, users, proc
             "plan-0-follow_up_on": days_ago(-30),
         },
     )
-    post(http, reverse("interventions:fia", args=[case.pk]), {"status": "ongoing"})
+    post(
+        http,
+        reverse("interventions:fia", args=[case.pk]),
+        {"status": "ongoing", "on": days_ago(290)},
+    )
 
     # A self-assessment with a free-text answer; a bibliotherapy offer, an intervention and a
     # partner contact, each with a note.
@@ -240,7 +245,8 @@ def test_the_log_keeps_fields_and_codes_never_the_data(role_clients, users, proc
         },
     )
 
-    # The case closed (codes) and followed up (free text); the SUS list downloaded.
+    # The case closed (codes), ending what was still open, and followed up (free text);
+    # the SUS list downloaded.
     post(
         http,
         reverse("klientstod:case-close", args=[case.pk]),
@@ -249,6 +255,9 @@ def test_the_log_keeps_fields_and_codes_never_the_data(role_clients, users, proc
             "outcome": "work",
             "income_source_end": "employment",
             "followup_consent": "on",
+            f"fia-{FiaInterview.objects.get(case=case).pk}": "aborted:moved",
+            f"intervention-{Intervention.objects.get(case=case).pk}": "ended",
+            f"participation-{BibliotherapyOffer.objects.get(case=case).pk}": "on",
         },
     )
     post(

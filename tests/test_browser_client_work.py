@@ -90,6 +90,7 @@ def test_fia_bibliotherapy_intervention_closure_and_follow_up(live_server, brows
     page.get_by_role("link", name="Lägg till insats").click()
     axe.check(page, "insats")
     page.locator("#id_kind").select_option("af_municipality")
+    page.locator("#id_starts_on").fill(f"{start + datetime.timedelta(days=40):%Y-%m-%d}")
     page.get_by_role("button", name="Spara", exact=True).click()
     page.get_by_text("Insatsen har lagts till.").wait_for()
     assert Intervention.objects.get(case=case).kind == "af_municipality"
@@ -98,12 +99,17 @@ def test_fia_bibliotherapy_intervention_closure_and_follow_up(live_server, brows
     page.get_by_role("link", name="Avsluta ärende").click()
     axe.check(page, "avsluta")
     page.locator("#id_closed_on").fill(f"{months_after(today, -6):%Y-%m-%d}")
+    # The intervention still ongoing ends with the case, on the closing day.
+    intervention = Intervention.objects.get(case=case)
+    page.locator(f"#id_intervention-{intervention.pk}").select_option("ended")
     page.get_by_label("Arbete", exact=True).check()
     page.locator("#id_income_source_end").select_option("employment")
     page.locator("#id_followup_consent").check()
     page.get_by_role("button", name="Avsluta ärende").click()
     page.get_by_text("Ärendet har avslutats").wait_for()
     axe.check(page, "avslutat-arende")
+    intervention.refresh_from_db()
+    assert (intervention.status, intervention.ends_on) == ("ended", months_after(today, -6))
 
     page.get_by_role("link", name="Min dag").click()
     page.get_by_role("heading", name="Uppföljningar att göra").wait_for()

@@ -76,12 +76,16 @@ def test_closing_offers_to_cancel_the_booked_meetings_as_cancelled_by_us(coordin
     second = MeetingFactory(case=case, starts_at=at_local(9, 13))
     held = MeetingFactory(case=case, starts_at=at_local(-3), status="held")
     page = coordinator_client.get(reverse("klientstod:case-close", args=[case.pk]))
-    assert "cancel_booked" in page.context["form"].fields
+    fields = page.context["form"].fields
+    assert {f"meeting-{first.pk}", f"meeting-{second.pk}"} <= set(fields)
+    assert f"meeting-{held.pk}" not in fields
     body = page.content.decode()
     for meeting in (first, second):
         assert f"{timezone.localtime(meeting.starts_at):%Y-%m-%d %H:%M}" in body
 
-    response = close(coordinator_client, case, cancel_booked="on")
+    response = close(
+        coordinator_client, case, **{f"meeting-{first.pk}": "on", f"meeting-{second.pk}": "on"}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "closed"
@@ -99,7 +103,7 @@ def test_closing_offers_to_cancel_the_booked_meetings_as_cancelled_by_us(coordin
 def test_a_case_without_booked_meetings_is_not_offered_the_cancelling(coordinator_client, case):
     MeetingFactory(case=case, starts_at=at_local(-3), status="held")
     page = coordinator_client.get(reverse("klientstod:case-close", args=[case.pk]))
-    assert "cancel_booked" not in page.context["form"].fields
+    assert not [name for name in page.context["form"].fields if name.startswith("meeting-")]
 
 
 @pytest.mark.django_db
@@ -110,9 +114,11 @@ def test_a_meeting_due_by_the_closing_day_is_not_cancelled_and_nothing_is_saved(
     the coming meeting stays booked too (one transaction)."""
     coming = MeetingFactory(case=case, starts_at=at_local(3))
     due = MeetingFactory(case=case, starts_at=at_local(-1))
-    response = close(coordinator_client, case, cancel_booked="on")
+    response = close(coordinator_client, case, **{f"meeting-{coming.pk}": "on"})
     assert response.status_code == 200
     assert "bokat" in response.content.decode()
+    # The refusal names the meeting that stops the closing and links to its outcome.
+    assert reverse("klientstod:meeting-outcome", args=[due.pk]) in response.content.decode()
     case.refresh_from_db()
     coming.refresh_from_db()
     due.refresh_from_db()

@@ -23,7 +23,7 @@ from ..roles import Role
 from .cases import FOLLOWUP_MONTHS, Case, Consent, Meeting
 from .organisations import Organisation, Process, ProcessPhase, Unit
 from .people import Client, PersonnummerRecord
-from .users import EnrolmentCode, FormSubmission, User, _enrolment_code_expiry
+from .users import CalendarFeed, EnrolmentCode, FormSubmission, User, _enrolment_code_expiry
 
 __all__ = [
     "ADVANCE_OUTCOMES",
@@ -31,6 +31,7 @@ __all__ = [
     "FOLLOWUP_MONTHS",
     "GOAL_OUTCOMES",
     "NOT_HELD_STATUSES",
+    "CalendarFeed",
     "Case",
     "CaseStatus",
     "Client",

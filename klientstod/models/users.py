@@ -166,3 +166,39 @@ class FormSubmission(models.Model):
     def is_abandoned(self, now: datetime.datetime, after: datetime.timedelta) -> bool:
         """Still marked running long after any request would have ended: its worker died."""
         return not self.location and now - self.started_at > after
+
+
+class CalendarFeed(models.Model):
+    """A user's secret address for subscribing to their meetings in a calendar app.
+
+    The address carries a random token of 256 bits; only its SHA-256 is kept, so the
+    address is shown once, when it is made. Renewing replaces the token, and the old
+    address stops working. The feed names no person: case number, kind, place and
+    interpreter only.
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("user")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.user} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def generate(cls) -> str:
+        """A new token in clear: 32 random bytes, URL-safe."""
+        import secrets
+
+        return secrets.token_urlsafe(32)
