@@ -34,7 +34,13 @@ class Row:
 class Section:
     number: int
     title: Any
+    #: The section's name for its comment (``reporting.comments.SECTION_KEYS``).
+    key: str = ""
     rows: list[Row] = field(default_factory=list)
+    #: Its figures are states on the period's point in time, not events in it: in the annual
+    #: report each tertial's column is the state on the tertial's last day and the year's
+    #: column the state at the year's end, never a sum of the tertials.
+    states: bool = False
     #: The milestones and the budget (sections 6 and 7) stand before this section.
     after_plan: bool = False
     #: The meetings week by week follow the figures.
@@ -69,7 +75,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
     """
     counts = counts or SmallCounts()
     r = reports
-    referrals = Section(1, _("Referrals"))
+    referrals = Section(1, _("Referrals"), "referrals")
     referrals.rows = [
         _row(r, _("Referred in the period"), lambda x: x.referrals.received),
         _row(r, _("Not relevant now"), lambda x: x.referrals.not_relevant),
@@ -85,7 +91,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
         _row(r, _("Women"), lambda x: x.referrals.samsyn_women, level=1),
         _row(r, _("Men"), lambda x: x.referrals.samsyn_men, level=1),
     ]
-    fia = Section(2, _("FIA interviews"))
+    fia = Section(2, _("FIA interviews"), "fia", states=True)
     fia.rows = [Row(label, [dict(x.fia.rows)[label] for x in r]) for label, _n in r[0].fia.rows]
     completed = [row.label for row in fia.rows].index(FiaStatus.COMPLETED.label)
     fia.rows.insert(
@@ -95,7 +101,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
         ),
     )
     fia.rows += _breakdown(r, lambda x: x.fia.aborted_by_reason)
-    interventions = Section(3, _("Current interventions"))
+    interventions = Section(3, _("Current interventions"), "interventions", states=True)
     kinds = [
         ("af_municipality", _("In need of collaboration employment service + municipality")),
         ("health_municipality", _("In need of collaboration health care + municipality")),
@@ -136,7 +142,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
             level=1,
         ),
     ]
-    meetings = Section(4, _("Meetings and cancellations"), week_by_week=True)
+    meetings = Section(4, _("Meetings and cancellations"), "meetings", week_by_week=True)
     meetings.rows = [
         _row(r, _("Meetings planned in the period"), lambda x: x.meetings.booked, people=False),
         _row(r, _("Held"), lambda x: x.meetings.held, people=False),
@@ -153,7 +159,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
         _row(r, _("Cancelled by us"), lambda x: x.meetings.cancelled_by_us, people=False),
         *_breakdown(r, lambda x: x.meetings.cancelled_by_us_by_reason, people=False),
     ]
-    bibliotherapy = Section(5, _("Bibliotherapy"))
+    bibliotherapy = Section(5, _("Bibliotherapy"), "bibliotherapy", states=True)
     bibliotherapy.rows = [
         _row(r, _("Offered bibliotherapy"), lambda x: x.bibliotherapy.offered),
         _row(r, _("accepted"), lambda x: x.bibliotherapy.accepted, level=1),
@@ -167,7 +173,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
         ),
         _row(r, _("Still to be offered"), lambda x: x.bibliotherapy.still_to_offer),
     ]
-    outcome = Section(8, _("Outcome against the goal"), after_plan=True)
+    outcome = Section(8, _("Outcome against the goal"), "outcome", after_plan=True)
     outcome.rows = [
         _row(r, _("Closed in the period"), lambda x: x.outcome.closed),
         *_breakdown(r, lambda x: x.outcome.by_outcome),
