@@ -50,6 +50,8 @@ def _context(
     process: Process,
     form: PeriodForm,
     comment_form: SectionCommentForm | None = None,
+    *,
+    printed: bool = False,
 ) -> dict[str, Any]:
     counts = process.small_counts_for(request.user)
     context: dict[str, Any] = {
@@ -78,7 +80,7 @@ def _context(
             sections=tables.sections(columns, counts),
             milestones=tables.milestone_lines(report, counts),
             milestone_charts=shown.milestone_charts(
-                selectors.milestone_tracks(process, period.end), counts
+                selectors.milestone_tracks(process, period.end), counts, printed=printed
             ),
             comments=(
                 {
@@ -178,7 +180,7 @@ def report_pdf(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
         return render(
             request, "reporting/report.html", _context(request, process, form), status=400
         )
-    context = _context(request, process, form) | {"can_comment": False}
+    context = _context(request, process, form, printed=True) | {"can_comment": False}
     pdf = render_pdf("reporting/report_pdf.html", context, request, cached=True)
     period = context["report"].period
     return pdf_response(

@@ -220,3 +220,32 @@ def test_the_csv_has_swedish_decimals(evaluator_client, process, scenario):
     assert values["Arbetsveckor"] == "13,8"
     assert values["Avbokade eller ombokade per vecka"] == "0,4"
     assert "13.8" not in text
+
+
+@pytest.mark.django_db
+def test_the_pdf_prints_the_charts_as_pictures_and_the_page_as_svg(
+    evaluator_client, process, scenario
+):
+    from pypdf import PdfReader
+
+    response = evaluator_client.get(report_url("reporting:report-pdf", process))
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    images = {image.name for page in pages for image in page.images}
+    assert len(images) == 3  # one per milestone metric of the scenario
+    page = evaluator_client.get(report_url("reporting:report", process)).content.decode()
+    assert page.count('id="axes_1"') == 3
+    assert "data:image/png" not in page
+
+
+def test_a_pdf_takes_inline_png_only():
+    from klientstod.pdf import StaticFilesOnly, _static_fetcher_class
+
+    fetcher = _static_fetcher_class()()
+    png = (
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5E"
+        "rkJggg=="
+    )
+    assert fetcher.fetch(f"data:image/png;base64,{png}").headers["Content-Type"] == "image/png"
+    for url in ("data:text/html;base64,PHNjcmlwdD4=", "data:image/svg+xml,<svg/>"):
+        with pytest.raises(StaticFilesOnly):
+            fetcher.fetch(url)
