@@ -128,7 +128,9 @@ def line_chart(
             axes.set_xticks([date2num(day) for day in ticks], [f"{day:%Y-%m}" for day in ticks])
         if y_range:
             axes.set_ylim(*y_range)
-        if masked:
+        # Counts over time get the same ticks as a masked chart (0, 3, … or wider steps):
+        # a tick labelled 1 or 2 beside a line near the bottom reads as a count of one or two.
+        if masked or not y_range:
             _ticks_without_small_counts(axes)
         axes.set_ylabel(y_label)
         if len(series) > 1:
