@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import mimetypes
@@ -14,6 +15,9 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+#: The one kind of inline data a PDF may hold: a PNG image (the charts, drawn for print).
+PNG_DATA_URL = "data:image/png;base64,"
 
 #: Where a PDF's relative and ``/static/…`` references resolve: a file URL under the
 #: static prefix, which the fetcher below maps to the app's own static files.
@@ -70,6 +74,13 @@ def _static_fetcher_class() -> Any:
         """
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith(PNG_DATA_URL):
+                # A chart drawn for print (klientstod.charts): inline, nothing to fetch.
+                return URLFetcherResponse(
+                    url,
+                    base64.b64decode(url[len(PNG_DATA_URL) :], validate=True),
+                    headers={"Content-Type": "image/png"},
+                )
             file = static_file_url(url)
             if file is None:
                 raise StaticFilesOnly(f"Not one of the app's static files: {url[:200]}")

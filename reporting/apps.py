@@ -11,9 +11,11 @@ class ReportingConfig(AppConfig):
         from klientstod import audit
 
         from . import panels  # noqa: F401  (registers the reporting calendar on Min dag)
-        from .models import Download
+        from .models import Download, SectionComment
 
         # A download of personal data lands in the audit log too, with actor and address;
         # each person on the list is a read of their own (the SUS pages below).
         audit.register(Download, client=None)
+        # A report's comment: who wrote or changed it (the text itself stays out of the log).
+        audit.register(SectionComment, client=None, exclude=["version", "updated_at"])
         audit.register_pages(gettext_noop("SUS list"), gettext_noop("SUS download"))

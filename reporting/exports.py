@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.utils.functional import Promise
@@ -112,12 +113,22 @@ def _plan_rows(report: Report, counts: SmallCounts, width: int) -> Iterator[list
             yield [f"10. {_('Costs per cost period')}", f"{span}: {label}", *pad, int(cost.amount)]
 
 
+def _swedish(value: Any) -> Any:
+    """A decimal number with a decimal comma ("1,6"), as the PDF prints it and Excel in
+    Sweden reads it; whole numbers and text as they are."""
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        return str(value).replace(".", ",")
+    return value
+
+
 def to_csv(columns: Sequence[Report], counts: SmallCounts) -> bytes:
     buffer = io.StringIO()
-    # Semicolons and a byte order mark: how Excel in Sweden reads a CSV file.
+    # Semicolons, decimal commas and a byte order mark: how Excel in Sweden reads a CSV file.
     writer = csv.writer(buffer, delimiter=";")
     for line in rows(columns, counts):
-        writer.writerow(["" if value is None else cell_value(_cell(value)) for value in line])
+        writer.writerow(
+            ["" if value is None else cell_value(_swedish(_cell(value))) for value in line]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -33,6 +33,15 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The annual report is an entry of its own (``?preset=year``), not a choice here.
+        self.fields["preset"].widget.choices = [c for c in self.PRESETS if c[0] != "year"]
+
+    @property
+    def annual(self) -> bool:
+        return self.is_valid() and self.cleaned_data["preset"] == "year"
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         preset, year = self.cleaned_data.get("preset"), self.cleaned_data.get("year")
@@ -64,9 +73,15 @@ class PeriodForm(forms.Form):
 
     @classmethod
     def default_data(cls, today: datetime.date) -> dict[str, Any]:
-        current = periods.current_tertial(today)
-        number = next(n for n in periods.TERTIALS if periods.tertial(today.year, n) == current)
-        return {"preset": f"t{number}", "year": today.year}
+        """The last completed tertial: what an evaluator or the board reads."""
+        return cls.tertial_data(periods.last_completed_tertial(today))
+
+    @classmethod
+    def tertial_data(cls, tertial: periods.Period) -> dict[str, Any]:
+        number = next(
+            n for n in periods.TERTIALS if periods.tertial(tertial.start.year, n) == tertial
+        )
+        return {"preset": f"t{number}", "year": tertial.start.year}
 
 
 class MilestoneForm(forms.ModelForm):

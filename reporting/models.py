@@ -181,3 +181,58 @@ class VacationPeriod(models.Model):
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The period ends before it starts.")})
+
+
+class SectionComment(models.Model):
+    """The process's own words under a section of a report ("Kommentar"), for one period.
+
+    Written by the coordinator for a tertial or a calendar year and printed under the
+    section on the page and in the PDF. Aggregate territory: the form refuses a text that
+    holds a personnummer or the name of one of the process's clients.
+    """
+
+    process = models.ForeignKey(
+        Process,
+        on_delete=models.CASCADE,
+        related_name="section_comments",
+        verbose_name=_("process"),
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    section = models.CharField(_("section"), max_length=40)
+    text = models.TextField(
+        _("comment"),
+        max_length=4000,
+        blank=True,
+        help_text=_(
+            "Shown to the steering group and the evaluator and printed in the report. Write "
+            "about the process, never so that a person can be recognised: no names, "
+            "personnummer or details that point to one client."
+        ),
+    )
+    written_by = models.ForeignKey(
+        "klientstod.User",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["process", "period_start", "section"]
+        verbose_name = _("report comment")
+        verbose_name_plural = _("report comments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "period_start", "period_end", "section"],
+                name="comment_once_per_period_and_section",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="comment_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section} {self.period_start:%Y-%m-%d} – {self.period_end:%Y-%m-%d}"

@@ -54,3 +54,15 @@ def current_tertial(today: datetime.date) -> Period:
         if sm <= today.month <= em:
             return tertial(today.year, number)
     raise AssertionError(today)  # every month belongs to a tertial
+
+
+def last_completed_tertial(today: datetime.date) -> Period:
+    """The latest tertial that has ended by ``today``: the one an evaluator reads."""
+    current = current_tertial(today)
+    return current_tertial(current.start - datetime.timedelta(days=1))
+
+
+def is_report_period(period: Period) -> bool:
+    """True for a tertial or a calendar year: the periods a report (and its comments) has."""
+    year = period.start.year
+    return period == calendar_year(year) or any(period == t for t in tertials_of(year))

@@ -31,6 +31,8 @@ class TrackChart:
     projected: Shown | None
     on_track: bool | None
     projection_hidden: bool
+    #: The chart drawn for print, as a ``data:`` URL (only when asked for).
+    png: str = ""
 
     @property
     def label(self) -> Any:
@@ -45,8 +47,13 @@ class TrackChart:
         return self.track.targets
 
 
-def milestone_charts(tracks: list[MilestoneTrack], counts: SmallCounts) -> list[TrackChart]:
-    """Each milestone metric as actual against target, with the projection: page and PDF alike."""
+def milestone_charts(
+    tracks: list[MilestoneTrack], counts: SmallCounts, *, printed: bool = False
+) -> list[TrackChart]:
+    """Each milestone metric as actual against target, with the projection: page and PDF alike.
+
+    ``printed``: for a PDF, each chart as a PNG ``data:`` URL in ``png`` (and no SVG).
+    """
     charts = []
     for track in tracks:
         actual = [(day, counts.count(n)) for day, n in track.actual]
@@ -73,7 +80,12 @@ def milestone_charts(tracks: list[MilestoneTrack], counts: SmallCounts) -> list[
         charts.append(
             TrackChart(
                 track=track,
-                svg=line_chart(series, title=str(track.label), cached=True),
+                svg="" if printed else line_chart(series, title=str(track.label), cached=True),
+                png=(
+                    line_chart(series, title=str(track.label), cached=True, printed=True)
+                    if printed
+                    else ""
+                ),
                 actual=actual,
                 projected=track.projected if shows_projection else None,
                 on_track=track.on_track if shows_projection else None,

@@ -38,6 +38,10 @@ class Section:
     #: What the section is, whatever its number: its anchor, and the key a comment on it uses.
     key: str = ""
     rows: list[Row] = field(default_factory=list)
+    #: Its figures are states on the period's point in time, not events in it: in the annual
+    #: report each tertial's column is the state on the tertial's last day and the year's
+    #: column the state at the year's end, never a sum of the tertials.
+    states: bool = False
     #: Collaboration, the milestones and the budget (sections 8–10) stand before this section.
     after_plan: bool = False
     #: The meetings week by week follow the figures.
@@ -88,7 +92,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
         _row(r, _("Women"), lambda x: x.referrals.samsyn_women, level=1),
         _row(r, _("Men"), lambda x: x.referrals.samsyn_men, level=1),
     ]
-    fia = Section(2, _("FIA interviews"), "fia")
+    fia = Section(2, _("FIA interviews"), "fia", states=True)
     fia.rows = [Row(label, [dict(x.fia.rows)[label] for x in r]) for label, _n in r[0].fia.rows]
     completed = [row.label for row in fia.rows].index(FiaStatus.COMPLETED.label)
     fia.rows.insert(
@@ -98,7 +102,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
         ),
     )
     fia.rows += _breakdown(r, lambda x: x.fia.aborted_by_reason)
-    interventions = Section(3, _("Current interventions"), "interventions")
+    interventions = Section(3, _("Current interventions"), "interventions", states=True)
     kinds = [
         ("af_municipality", _("In need of collaboration employment service + municipality")),
         ("health_municipality", _("In need of collaboration health care + municipality")),
@@ -173,7 +177,7 @@ def sections(reports: Sequence[Report], counts: SmallCounts | None = None) -> li
             level=1,
         ),
     ]
-    bibliotherapy = Section(5, _("Bibliotherapy"), "bibliotherapy")
+    bibliotherapy = Section(5, _("Bibliotherapy"), "bibliotherapy", states=True)
     bibliotherapy.rows = [
         _row(r, _("Offered bibliotherapy"), lambda x: x.bibliotherapy.offered),
         _row(r, _("accepted"), lambda x: x.bibliotherapy.accepted, level=1),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("reports/", views.report_index, name="report-index"),
     path("reports/<int:process_pk>/", views.report, name="report"),
     path("reports/<int:process_pk>/pdf/", views.report_pdf, name="report-pdf"),
+    path("reports/<int:process_pk>/comment/", views.report_comment, name="report-comment"),
     path("reports/<int:process_pk>/dashboard/", views.dashboard, name="dashboard"),
     path("reports/<int:process_pk>/sus/", views.sus_list, name="sus-list"),
     path("reports/<int:process_pk>/plan/", views.plan, name="plan"),

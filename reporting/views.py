@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,11 +20,22 @@ from klientstod.access import AuthenticatedRequest, role_required
 from klientstod.middleware import client_address
 from klientstod.models import Process
 from klientstod.pdf import pdf_response, render_pdf
-from klientstod.roles import COORDINATOR, PLANNERS, REPORT_READERS
+from klientstod.roles import COORDINATOR, PLANNERS, REPORT_READERS, has_role
+from klientstod.services import ChangedMeanwhile
 
 from . import exports, periods, selectors, services, shown, sus, tables
+from .comments import SectionCommentForm
 from .forms import PLAN_FORMS, PeriodForm
-from .models import BudgetLine, Cost, Download, Milestone, ReportingDeadline, VacationPeriod
+from .head import report_head
+from .models import (
+    BudgetLine,
+    Cost,
+    Download,
+    Milestone,
+    ReportingDeadline,
+    SectionComment,
+    VacationPeriod,
+)
 
 
 def _form(request: AuthenticatedRequest) -> PeriodForm:
@@ -31,7 +45,14 @@ def _form(request: AuthenticatedRequest) -> PeriodForm:
     return PeriodForm(data)
 
 
-def _context(request: AuthenticatedRequest, process: Process, form: PeriodForm) -> dict[str, Any]:
+def _context(
+    request: AuthenticatedRequest,
+    process: Process,
+    form: PeriodForm,
+    comment_form: SectionCommentForm | None = None,
+    *,
+    printed: bool = False,
+) -> dict[str, Any]:
     counts = process.small_counts_for(request.user)
     context: dict[str, Any] = {
         "process": process,
@@ -39,6 +60,7 @@ def _context(request: AuthenticatedRequest, process: Process, form: PeriodForm) 
         "counts": counts,
         "generated": timezone.localtime(),
         "query": request.GET.urlencode(),
+        **_entries(),
     }
     if form.is_valid():
         period = form.period()
@@ -50,18 +72,32 @@ def _context(request: AuthenticatedRequest, process: Process, form: PeriodForm) 
                 for t in periods.tertials_of(period.end.year)
             ]
             + [report]
-            if form.cleaned_data["preset"] == "year"
+            if form.annual
             else [report]
         )
+        commentable = periods.is_report_period(period)
         context.update(
             report=report,
+            head=report_head(process, period),
             columns=columns,
             sections=tables.sections(columns, counts),
             milestones=tables.milestone_lines(report, counts),
             milestone_groups=tables.milestone_groups(report, counts),
             milestone_charts=shown.milestone_charts(
-                selectors.milestone_tracks(process, period.end), counts
+                selectors.milestone_tracks(process, period.end), counts, printed=printed
             ),
+            comments=(
+                {
+                    c.section: c
+                    for c in SectionComment.objects.filter(
+                        process=process, period_start=period.start, period_end=period.end
+                    )
+                }
+                if commentable
+                else {}
+            ),
+            can_comment=commentable and has_role(request.user, *COORDINATOR),
+            comment_form=comment_form,
         )
     return context
 
@@ -69,25 +105,86 @@ def _context(request: AuthenticatedRequest, process: Process, form: PeriodForm) 
 @role_required(*REPORT_READERS)
 def report_index(request: AuthenticatedRequest) -> HttpResponse:
     processes = Process.objects.visible_to(request.user).select_related("owner")
-    return render(request, "reporting/report_index.html", {"processes": processes})
+    return render(request, "reporting/report_index.html", {"processes": processes, **_entries()})
+
+
+def _entries() -> dict[str, Any]:
+    """The two entries of the reports: the last completed tertial, and its year."""
+    tertial = periods.last_completed_tertial(timezone.localdate())
+    data = PeriodForm.tertial_data(tertial)
+    return {
+        "tertial": tertial,
+        "tertial_number": data["preset"][1:],
+        "tertial_query": urlencode(data),
+        "annual_year": tertial.start.year,
+        "annual_query": urlencode({"preset": "year", "year": tertial.start.year}),
+    }
 
 
 @role_required(*REPORT_READERS)
 def report(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
-    process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
+    process = get_object_or_404(_processes(request), pk=process_pk)
     form = _form(request)
     return render(request, "reporting/report.html", _context(request, process, form))
 
 
+@require_POST
+@role_required(*COORDINATOR)
+def report_comment(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
+    """Write the comment under a section of the report of the period in the query."""
+    process = get_object_or_404(_processes(request), pk=process_pk)
+    form = _form(request)
+    if not form.is_valid() or not periods.is_report_period(form.period()):
+        return HttpResponseBadRequest(_("Comments are written for a tertial or a year."))
+    period = form.period()
+    existing = SectionComment.objects.filter(
+        process=process,
+        period_start=period.start,
+        period_end=period.end,
+        section=request.POST.get("section", ""),
+    ).first()
+    comment_form = SectionCommentForm(request.POST, instance=existing, process=process)
+    if comment_form.is_valid():
+        try:
+            services.comment_save(
+                process=process,
+                period=period,
+                section=comment_form.cleaned_data["section"],
+                text=comment_form.cleaned_data["text"],
+                user=request.user,
+                seen=comment_form.cleaned_data.get("version"),
+            )
+        except ChangedMeanwhile as error:
+            comment_form.add_error(None, error)
+        else:
+            messages.success(request, _("The comment is saved."))
+            section = comment_form.cleaned_data["section"]
+            return redirect(
+                f"{reverse('reporting:report', args=[process.pk])}?{form_query(form)}"
+                f"#comment-{section}"
+            )
+    context = _context(request, process, form, comment_form)
+    return render(request, "reporting/report.html", context, status=400)
+
+
+def _processes(request: AuthenticatedRequest) -> QuerySet[Process]:
+    return Process.objects.visible_to(request.user).select_related("owner", "financier")
+
+
+def form_query(form: PeriodForm) -> str:
+    """The query string of the period chosen in ``form``."""
+    return urlencode({k: v for k, v in form.data.items() if k in form.fields})
+
+
 @role_required(*REPORT_READERS)
 def report_pdf(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
-    process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
+    process = get_object_or_404(_processes(request), pk=process_pk)
     form = _form(request)
     if not form.is_valid():
         return render(
             request, "reporting/report.html", _context(request, process, form), status=400
         )
-    context = _context(request, process, form)
+    context = _context(request, process, form, printed=True) | {"can_comment": False}
     pdf = render_pdf("reporting/report_pdf.html", context, request, cached=True)
     period = context["report"].period
     return pdf_response(

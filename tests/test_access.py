@@ -286,6 +286,14 @@ RULES: dict[str, Rule] = {
     "reporting:report-pdf": Rule(
         REPORT_READERS, lambda o: {"process_pk": o["case"].process_id}, other_process=404
     ),
+    # The comments under the report's sections: the coordinator writes, the others read.
+    "reporting:report-comment": Rule(
+        COORDINATOR_ONLY | {Role.COORDINATOR: 302},
+        lambda o: {"process_pk": o["case"].process_id},
+        method="post",
+        other_process=404,
+        data={"section": "referrals", "text": "Inflödet är lågt i sommar."},
+    ),
     "interventions:contact-create": Rule(COORDINATOR_ONLY),
 }
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import re
 
 import pytest
 from pypdf import PdfReader
 
 from klientstod.models import Role
 
-from .browser import AccessibilityChecker, log_in
+from .browser import AccessibilityChecker, log_in, log_out
 from .factories import CaseFactory, MeetingFactory, ProcessFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -33,7 +34,9 @@ def test_evaluator_downloads_the_tertial_report(live_server, browser_page):
     axe.check(page, "oversikt")
     page.get_by_role("navigation").get_by_role("link", name="Rapporter").click()
     axe.check(page, "rapporter")
-    page.get_by_role("link", name="Lägesrapport Klientstöd Båstad").click()
+    page.get_by_role(
+        "link", name=re.compile(r"^Tertialrapport T\d \d{4} Klientstöd Båstad")
+    ).click()
     page.locator("#id_preset").select_option("t2")
     page.locator("#id_year").fill("2026")
     page.get_by_role("button", name="Visa").click()
@@ -90,4 +93,48 @@ def test_the_new_sections_read_at_desk_and_phone_width(
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, (width, overflow)
     assert page.locator("#section-budget").get_by_text("Beviljat 2027").is_visible()
+
+
+def test_the_coordinator_comments_and_the_steering_group_reads_it(live_server, browser_page):
+    from pathlib import Path
+
+    process = ProcessFactory(name="Klientstöd Båstad", leader_role="Samordnare")
+    UserFactory(username="samordnare", role=Role.COORDINATOR, processes=[process])
+    UserFactory(username="styrgrupp", role=Role.STEERING, processes=[process])
+    case = CaseFactory(process=process, start_date=datetime.date(2026, 5, 4))
+    case.client.first_name, case.client.last_name = "Amina", "Testsson"
+    case.client.save()
+    page, axe = browser_page, AccessibilityChecker()
+    log_in(page, live_server, "samordnare")
+    page.goto(f"{live_server.url}/reports/{process.pk}/?preset=t2&year=2026")
+    section = page.locator("#comment-referrals")
+    section.get_by_text("Skriv en kommentar").click()
+    field = section.get_by_label("Kommentar")
+    # A client's name is refused on the field, and the text stays.
+    field.fill("Amina Testsson har avbokat.")
+    section.get_by_role("button", name="Spara kommentaren").click()
+    page.locator("#comment-error-referrals").wait_for()
+    assert page.locator("#comment-text-referrals").input_value() == "Amina Testsson har avbokat."
+    axe.check(page, "kommentar-fel")
+    page.locator("#comment-text-referrals").fill("Inflödet är lågt under sommaren.")
+    page.locator("#comment-referrals").get_by_role("button", name="Spara kommentaren").click()
+    page.get_by_text("Kommentaren är sparad.").wait_for()
+    axe.check(page, "kommentar-sparad")
+    shots = Path(os.environ.get("SCREENSHOT_DIR", "/tmp"))
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.locator("#comment-referrals").screenshot(path=str(shots / f"kommentar-{width}.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_out(page)
+
+    log_in(page, live_server, "styrgrupp")
+    page.goto(f"{live_server.url}/reports/{process.pk}/?preset=t2&year=2026")
+    page.get_by_text("Inflödet är lågt under sommaren.").wait_for()
+    assert page.locator("textarea").count() == 0
+    axe.check(page, "styrgrupp-kommentar")
+    href = page.get_by_role("link", name="Ladda ner som PDF").get_attribute("href")
+    pdf = page.request.get(f"{live_server.url}{href}")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+    assert "Inflödet är lågt under sommaren." in text
+    assert "Leds av: Samordnare" in text
     axe.assert_clean()

@@ -251,8 +251,9 @@ SMALL_NUMBER = re.compile(r"(?<![\w,.:/–-])[12](?!\w|[,.:/–-]\d|(?:\s\d{3})+
 
 class FigureText(HTMLParser):
     """The text of a page's <main> where figures are: less forms, headings, column heads
-    (period names) and the week-by-week table (weeks are numbered 1 to 53). In a chart,
-    only its text."""
+    (period names), the report's head and period, rows of figures that are not counts of
+    people, and the week-by-week table (weeks are numbered 1 to 53). In a chart, only its
+    text."""
 
     SKIP = {"form", "script", "style", "h1", "h2", "thead", "defs", "metadata"}
 
@@ -268,7 +269,15 @@ class FigureText(HTMLParser):
         classes = (dict(attrs).get("class") or "").split()
         if tag == "main":
             self.inside_main = True
-        if tag in self.SKIP or (tag == "details" and "ks-weeks" in classes):
+        # Also the report's head (the process and its dates) and the rows that are not counts
+        # of people (meetings, working days, shares), which are shown as they are.
+        if (
+            tag in self.SKIP
+            or (tag == "details" and "ks-weeks" in classes)
+            or (tag == "dl" and "ks-report-head" in classes)
+            or (tag == "p" and "ks-subtitle" in classes)
+            or (tag == "tr" and "ks-not-people" in classes)
+        ):
             self.skipping.append(tag)
         if tag == "svg":
             self.svg_depth += 1
@@ -323,7 +332,7 @@ PDF_NOT_FIGURES = [
     re.compile(r"Sida \d+ / \d+"),
     re.compile(r"^\d\. "),
     re.compile(r"Tertial \d"),
-    re.compile(r"^\d+ \(\d{4}-\d\d-\d\d\)"),
+    re.compile(r"^vecka \d+, \d{4} \d{4}-\d\d-\d\d"),
 ]
 
 

@@ -111,6 +111,30 @@ class Process(models.Model):
         ),
     )
 
+    leader_role = models.CharField(
+        _("led by (role)"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The role that leads the process, as the report's head prints it (for example "
+            "“Samordnare”). Left empty, the report prints “Coordinator”."
+        ),
+    )
+    leader_name = models.CharField(
+        _("leader's name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed in the report only if the process chooses so below."),
+    )
+    print_leader_name = models.BooleanField(
+        _("print the leader's name in the reports"),
+        default=False,
+        help_text=_(
+            "Off: the reports name the role only. A report goes to the board and further; "
+            "a name is printed only if the person agrees."
+        ),
+    )
+
     objects = ProcessQuerySet.as_manager()
 
     class Meta:
