@@ -11,9 +11,11 @@ class ReportingConfig(AppConfig):
         from klientstod import audit
 
         from . import panels  # noqa: F401  (registers the reporting calendar on Min dag)
-        from .models import Download
+        from .models import Download, SentReport
 
         # A download of personal data lands in the audit log too, with actor and address;
         # each person on the list is a read of their own (the SUS pages below).
         audit.register(Download, client=None)
+        # A sent report: who sent which period when; its PDF and figures are not logged.
+        audit.register(SentReport, client=None, exclude=["pdf", "figures", "sha256"])
         audit.register_pages(gettext_noop("SUS list"), gettext_noop("SUS download"))

@@ -17,9 +17,10 @@ from klientstod.access import AuthenticatedRequest, role_required
 from klientstod.middleware import client_address
 from klientstod.models import Process
 from klientstod.pdf import pdf_response, render_pdf
-from klientstod.roles import COORDINATOR, PLANNERS, REPORT_READERS
+from klientstod.roles import COORDINATOR, PLANNERS, REPORT_READERS, has_role
+from klientstod.smallcounts import SmallCounts
 
-from . import exports, periods, selectors, services, shown, sus, tables
+from . import exports, periods, selectors, sent, services, shown, sus, tables
 from .forms import PLAN_FORMS, PeriodForm
 from .models import BudgetLine, Cost, Download, Milestone, ReportingDeadline, VacationPeriod
 
@@ -31,8 +32,14 @@ def _form(request: AuthenticatedRequest) -> PeriodForm:
     return PeriodForm(data)
 
 
-def _context(request: AuthenticatedRequest, process: Process, form: PeriodForm) -> dict[str, Any]:
-    counts = process.small_counts_for(request.user)
+def _context(
+    request: AuthenticatedRequest,
+    process: Process,
+    form: PeriodForm,
+    counts: SmallCounts | None = None,
+) -> dict[str, Any]:
+    """The report's context; ``counts``: how counts of people are shown (the user's way)."""
+    counts = counts or process.small_counts_for(request.user)
     context: dict[str, Any] = {
         "process": process,
         "form": form,
@@ -72,7 +79,17 @@ def report_index(request: AuthenticatedRequest) -> HttpResponse:
 def report(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
     form = _form(request)
-    return render(request, "reporting/report.html", _context(request, process, form))
+    context = _context(request, process, form)
+    context["sent_reports"] = sent.sent_reports(process, request.user)
+    context["sus_export"] = has_role(request.user, *COORDINATOR) and sus.export_allowed(process)
+    if "report" in context:
+        context["sent_latest"], context["sent_changes"] = sent.compare(
+            process, context["columns"], context["sections"]
+        )
+        context["can_send"] = has_role(request.user, *COORDINATOR) and sent.can_send(
+            form.cleaned_data["preset"], context["report"].period
+        )
+    return render(request, "reporting/report.html", context)
 
 
 @role_required(*REPORT_READERS)
@@ -148,6 +165,8 @@ def report_export(request: AuthenticatedRequest, process_pk: int, fmt: str) -> H
 def sus_list(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     """The SUS participant list on screen, with the cases that still lack a field."""
     process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
+    if not sus.export_allowed(process):
+        raise Http404
     form = _form(request)
     context: dict[str, Any] = {"process": process, "form": form, "query": request.GET.urlencode()}
     if form.is_valid():
@@ -165,6 +184,8 @@ def sus_list(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
 def sus_download(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     """The SUS participant list as XLSX. Personal data: each download is recorded."""
     process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
+    if not sus.export_allowed(process):
+        raise Http404
     form = _form(request)
     if not form.is_valid():
         return redirect("reporting:sus-list", process_pk=process.pk)
