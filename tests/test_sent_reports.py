@@ -96,7 +96,8 @@ def test_sending_ticks_the_matching_deadline_and_no_other(coordinator_client, pr
     for deadline in (t1_report, t2_report, annual):
         deadline.refresh_from_db()
     assert t2_report.done_on == timezone.localdate()
-    assert t1_report.done_on is None and annual.done_on is None
+    assert t1_report.done_on is None
+    assert annual.done_on is None
     assert SentReport.objects.get().deadline == t2_report
 
 
