@@ -20,7 +20,7 @@ from klientstod.pdf import pdf_response, render_pdf
 from klientstod.roles import COORDINATOR, PLANNERS, REPORT_READERS, has_role
 from klientstod.smallcounts import SmallCounts
 
-from . import exports, periods, selectors, sent, services, shown, sus, tables
+from . import exports, followup, periods, selectors, sent, services, shown, sus, tables
 from .forms import PLAN_FORMS, PeriodForm
 from .models import BudgetLine, Cost, Download, Milestone, ReportingDeadline, VacationPeriod
 
@@ -57,6 +57,12 @@ def _context(
             if form.cleaned_data["preset"] == "year"
             else [report]
         )
+        if form.cleaned_data["preset"] == "year":
+            # The annual report keeps the local before/after follow-up, in aggregate.
+            context["followup"] = followup.shown(
+                selectors.followup_figures(process, period), counts
+            )
+            report.definitions.append((_("Before and after"), selectors.FOLLOWUP_DEFINITION))
         context.update(
             report=report,
             columns=columns,

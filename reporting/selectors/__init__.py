@@ -16,6 +16,7 @@ from .dashboard import (
     milestone_tracks,
     month_ends,
 )
+from .followup import FOLLOWUP_DEFINITION, FollowupFigures, followup_figures
 from .people import (
     FIA_DEFINITION,
     INTERVENTIONS_DEFINITION,
@@ -60,6 +61,7 @@ __all__ = [
     "CANCELLED_BY_US_DEFINITION",
     "DEFINITIONS",
     "FIA_DEFINITION",
+    "FOLLOWUP_DEFINITION",
     "INTERVENTIONS_DEFINITION",
     "MEETINGS_DEFINITION",
     "MILESTONES_DEFINITION",
@@ -70,6 +72,7 @@ __all__ = [
     "BudgetFigures",
     "BudgetRow",
     "FiaFigures",
+    "FollowupFigures",
     "InterventionFigures",
     "MeetingFigures",
     "MilestoneRow",
@@ -82,6 +85,7 @@ __all__ = [
     "cases_active_at",
     "cases_during",
     "fia_figures",
+    "followup_figures",
     "in_period",
     "inflow_per_month",
     "intervention_figures",
