@@ -213,3 +213,35 @@ def test_a_sent_report_of_another_process_is_out_of_reach(
     report = SentReport.objects.get()
     wrong = reverse("reporting:sent-report-download", args=[other_process.pk, report.pk])
     assert evaluator_client.get(wrong).status_code == 404
+
+
+def test_the_report_page_makes_the_same_queries_however_many_reports_were_sent(
+    steering_client, coordinator, process
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def sent(n: int) -> None:
+        for _i in range(n):
+            SentReport.objects.create(
+                process=process,
+                kind="tertial_report",
+                period_start=D(2026, 5, 1),
+                period_end=D(2026, 8, 31),
+                period_label="Tertial 2 2026",
+                sent_on=D(2026, 9, 10),
+                sent_by=coordinator,
+                pdf=b"%PDF-1.7",
+                sha256=hashlib.sha256(b"%PDF-1.7").hexdigest(),
+                figures={"format": 1, "rows": []},
+            )
+
+    url = report_url("reporting:report", process)
+    sent(1)
+    with CaptureQueriesContext(connection) as one:
+        steering_client.get(url)
+    sent(6)
+    with CaptureQueriesContext(connection) as seven:
+        page = steering_client.get(url)
+    assert len(page.context["sent_reports"]) == 7
+    assert len(seven) == len(one)
