@@ -58,7 +58,9 @@ def test_the_coordinator_sends_and_the_evaluator_downloads_the_sent_pdf(live_ser
     page.get_by_role("button", name="Visa").click()
     page.get_by_text("Ingen rapport har skickats till styrelsen än.").wait_for()
     both_widths(page, axe, "rapport-att-skicka")
-    page.get_by_role("button", name="Skicka till styrelsen").click()
+    # Sending prints the PDF: on a busy machine that takes longer than a click's wait.
+    with page.expect_navigation(timeout=90_000):
+        page.get_by_role("button", name="Skicka till styrelsen").click(no_wait_after=True)
     page.get_by_text("Rapporten är skickad till styrelsen.").wait_for()
     both_widths(page, axe, "rapport-skickad")
     sent = SentReport.objects.get()
@@ -68,7 +70,7 @@ def test_the_coordinator_sends_and_the_evaluator_downloads_the_sent_pdf(live_ser
 
     # A correction after the sending: the page marks the changed figure.
     ReferralFactory(process=process, entered_by=coordinator, received_on=D(2026, 6, 10))
-    page.reload()
+    page.reload(timeout=60_000)
     page.get_by_text("Ändrat sedan rapporten skickades").wait_for()
     assert page.locator(".ks-changed").count() >= 1
     page.get_by_text("Visa vad som ändrats").click()
