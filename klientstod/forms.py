@@ -392,6 +392,12 @@ class FollowUpForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Work, studies, income source and what the client says of the support."),
     )
+    income_source = forms.ChoiceField(
+        label=_("Income source at the follow-up"),
+        choices=[("", "—"), *IncomeSource.choices],
+        required=False,
+        help_text=_("Counted, without names, in the annual report's before/after follow-up."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("done_on", timezone.localdate())

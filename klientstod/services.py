@@ -377,8 +377,13 @@ def has_followup_consent(case: Case, on: datetime.date | None = None) -> bool:
     )
 
 
-def case_follow_up(*, case: Case, done_on: datetime.date, result: str, by: User) -> Case:
-    """Record the six-month follow-up of a closed case; it needs the client's consent."""
+def case_follow_up(
+    *, case: Case, done_on: datetime.date, result: str, by: User, income_source: str = ""
+) -> Case:
+    """Record the six-month follow-up of a closed case; it needs the client's consent.
+
+    ``income_source``: the client's income source at the follow-up ("" if not asked).
+    """
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.status != CaseStatus.CLOSED:
@@ -396,6 +401,7 @@ def case_follow_up(*, case: Case, done_on: datetime.date, result: str, by: User)
         locked.followup_done_on = done_on
         locked.followup_entered_at = timezone.now()
         locked.followup_result = result.strip()
+        locked.income_source_followup = income_source
         locked.save()
         case.refresh_from_db()
         return locked

@@ -45,6 +45,16 @@ def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envids(name: str) -> list[int]:
+    """A comma-separated list of record ids."""
+    try:
+        return [int(item) for item in envlist(name)]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must list ids (1,2,3), not {os.environ[name]!r}."
+        ) from None
+
+
 DEBUG = envbool("DJANGO_DEBUG", False)
 
 SECRET_KEY = envstr("DJANGO_SECRET_KEY")
@@ -379,3 +389,8 @@ KLIENTSTOD_SMS_CALLBACK_URL = envstr("KLIENTSTOD_SMS_CALLBACK_URL")
 KLIENTSTOD_SMS_CALLBACK_SECRET = envstr("KLIENTSTOD_SMS_CALLBACK_SECRET")
 KLIENTSTOD_SMS_TIMEOUT_SECONDS = envint("KLIENTSTOD_SMS_TIMEOUT_SECONDS", 10)
 KLIENTSTOD_SMS_FILE_PATH = envstr("KLIENTSTOD_SMS_FILE_PATH", str(BASE_DIR / "var" / "sms.jsonl"))
+# The per-person SUS participant list (personnummer, income before and after, end reasons)
+# is retired: Uppföljning Finsam takes no personal data. A process whose controller still
+# has a legal ground and a use for it opts in by its id here (comma-separated; none by
+# default). See docs/data-protection.md, "The SUS participant list".
+KLIENTSTOD_SUS_EXPORT_PROCESSES = frozenset(envids("KLIENTSTOD_SUS_EXPORT_PROCESSES"))

@@ -302,6 +302,7 @@ def case_follow_up(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 done_on=form.cleaned_data["done_on"],
                 result=form.cleaned_data["result"],
                 by=request.user,
+                income_source=form.cleaned_data["income_source"],
             )
         except ValidationError as error:
             add_form_errors(form, error)

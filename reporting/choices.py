@@ -45,3 +45,10 @@ class DeadlineKind(models.TextChoices):
     ANNUAL_REPORT = "annual_report", _("Annual report")
     PROCESS_PLAN = "process_plan", _("Updated process plan")
     BOARD_MEETING = "board_meeting", _("Board meeting")
+
+
+class ReportKind(models.TextChoices):
+    """The reports a process sends to the förbund's board."""
+
+    TERTIAL = "tertial_report", _("Tertial report")
+    ANNUAL = "annual_report", _("Annual report")

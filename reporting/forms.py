@@ -164,3 +164,14 @@ PLAN_FORMS: dict[str, type[forms.ModelForm]] = {
     "deadline": DeadlineForm,
     "vacation": VacationForm,
 }
+
+
+class YearForm(forms.Form):
+    """The year of a yearly account, such as Uppföljning Finsam."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=2100)
+
+    @classmethod
+    def default_data(cls, today: datetime.date) -> dict[str, Any]:
+        """The last whole year: the national follow-up is filled in after a year's end."""
+        return {"year": today.year - 1}

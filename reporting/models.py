@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from klientstod.models import Process
 
-from .choices import CostCategory, DeadlineKind, Financing, Metric
+from .choices import CostCategory, DeadlineKind, Financing, Metric, ReportKind
 
 
 class Milestone(models.Model):
@@ -126,11 +126,69 @@ class ReportingDeadline(models.Model):
         return self.done_on is None and self.due_on < timezone.localdate()
 
 
+class SentReport(models.Model):
+    """A tertial or annual report as it was sent to the förbund's board.
+
+    The PDF is kept in the database (a ``BinaryField``), not as a file in a media folder:
+    the installation has no media storage, its backup is one ``pg_dump`` (``make backup``)
+    that then holds what the board received with the rest, a sending saves the PDF and
+    its record in one transaction, and serving it again is reading one row. A report is
+    some hundred kilobytes and a process sends a handful a year. ``sha256`` is the PDF's
+    checksum, verified on every download; ``figures`` are the report's figures as the
+    board read them (``reporting.sent``), which the live report is compared with.
+    """
+
+    process = models.ForeignKey(
+        Process, on_delete=models.PROTECT, related_name="sent_reports", verbose_name=_("process")
+    )
+    kind = models.CharField(_("report"), max_length=20, choices=ReportKind.choices)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    period_label = models.CharField(_("period"), max_length=100)
+    sent_on = models.DateField(_("sent to the board on"))
+    sent_by = models.ForeignKey(
+        "klientstod.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("sent by")
+    )
+    sent_at = models.DateTimeField(_("entered"), auto_now_add=True)
+    pdf = models.BinaryField(_("PDF as sent"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    figures = models.JSONField(_("figures as sent"))
+    deadline = models.ForeignKey(
+        ReportingDeadline,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deadline in the reporting calendar"),
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("sent report")
+        verbose_name_plural = _("sent reports")
+        indexes = [
+            models.Index(fields=["process", "period_start", "period_end"], name="sent_period_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_label} ({self.sent_on})"
+
+    @property
+    def filename(self) -> str:
+        return (
+            f"{self.kind.replace('_', '-')}-{self.process_id}-{self.period_start:%Y%m%d}-"
+            f"{self.period_end:%Y%m%d}-skickad-{self.sent_on:%Y%m%d}-{self.pk}.pdf"
+        )
+
+
 class Download(models.Model):
-    """A download of personal data (the SUS participant list): who took it, and when."""
+    """A download the audit log keeps: personal data (the SUS participant list), a report
+    as it was sent to the board, the Uppföljning Finsam figures; who took it, and when."""
 
     class Kind(models.TextChoices):
         SUS_PARTICIPANTS = "sus_participants", _("SUS participant list")
+        SENT_REPORT = "sent_report", _("Report as sent to the board")
+        FINSAM = "finsam", _("Uppföljning Finsam")
 
     user = models.ForeignKey(
         "klientstod.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
@@ -142,6 +200,14 @@ class Download(models.Model):
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
     rows = models.PositiveIntegerField(_("rows"))
+    sent_report = models.ForeignKey(
+        SentReport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="downloads",
+        verbose_name=_("sent report"),
+    )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     downloaded_at = models.DateTimeField(_("downloaded"), auto_now_add=True)
 

@@ -1,7 +1,10 @@
-"""The participant list for registration in SUS (Uppföljning Finsam).
+"""The per-person participant list once registered in SUS: retired unless a process opts in.
 
-This is the one export with personal data: the coordinator's alone, and every
-download is recorded.
+Uppföljning Finsam, which replaced SUS for the samordningsförbund in 2023, takes no
+personal data (``reporting.selectors.finsam``). This list of personnummer, income before
+and after and end reasons is the one export with personal data: off unless the process is
+named in ``KLIENTSTOD_SUS_EXPORT_PROCESSES`` (docs/data-protection.md), the coordinator's
+alone, and every download is recorded.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -20,6 +24,11 @@ from klientstod.models import Case, Consent, EducationLevel, IncomeSource, Proce
 from .exports import cell_value
 from .periods import Period
 from .selectors import cases_during
+
+
+def export_allowed(process: Process) -> bool:
+    """Whether the process has opted in to the per-person list (off by default)."""
+    return process.pk in settings.KLIENTSTOD_SUS_EXPORT_PROCESSES
 
 
 @dataclass

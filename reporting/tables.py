@@ -29,6 +29,8 @@ class Row:
     values: list[Any]
     level: int = 0  # 1 for a breakdown of the row above
     people: bool = True  # a count of people, which small-count masking applies to
+    #: The day a report was sent to the board whose value of this figure differs.
+    changed_since: datetime.date | None = None
 
 
 @dataclass
@@ -46,6 +48,8 @@ class Section:
     after_plan: bool = False
     #: The meetings week by week follow the figures.
     week_by_week: bool = False
+    #: The day a report was sent to the board that this section's figures differ from.
+    changed_since: datetime.date | None = None
 
 
 Getter = Callable[[Report], Any]

@@ -1,12 +1,20 @@
 from django.urls import path
 
-from . import views
+from . import finsam_views, sent_views, views
 
 app_name = "reporting"
 
 urlpatterns = [
     path("reports/", views.report_index, name="report-index"),
     path("reports/<int:process_pk>/", views.report, name="report"),
+    path("reports/<int:process_pk>/send/", sent_views.report_send, name="report-send"),
+    path(
+        "reports/<int:process_pk>/sent/<int:pk>/pdf/",
+        sent_views.sent_report_download,
+        name="sent-report-download",
+    ),
+    path("reports/finsam/", finsam_views.finsam_page, name="finsam"),
+    path("reports/finsam/export.csv", finsam_views.finsam_export, name="finsam-export"),
     path("reports/<int:process_pk>/pdf/", views.report_pdf, name="report-pdf"),
     path("reports/<int:process_pk>/comment/", views.report_comment, name="report-comment"),
     path("reports/<int:process_pk>/dashboard/", views.dashboard, name="dashboard"),

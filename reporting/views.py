@@ -22,8 +22,9 @@ from klientstod.models import Process
 from klientstod.pdf import pdf_response, render_pdf
 from klientstod.roles import COORDINATOR, PLANNERS, REPORT_READERS, has_role
 from klientstod.services import ChangedMeanwhile
+from klientstod.smallcounts import SmallCounts
 
-from . import exports, periods, selectors, services, shown, sus, tables
+from . import exports, followup, periods, selectors, sent, services, shown, sus, tables
 from .comments import SectionCommentForm
 from .forms import PLAN_FORMS, PeriodForm
 from .head import report_head
@@ -51,9 +52,11 @@ def _context(
     form: PeriodForm,
     comment_form: SectionCommentForm | None = None,
     *,
+    counts: SmallCounts | None = None,
     printed: bool = False,
 ) -> dict[str, Any]:
-    counts = process.small_counts_for(request.user)
+    """The report's context; ``counts``: how counts of people are shown (the user's way)."""
+    counts = counts or process.small_counts_for(request.user)
     context: dict[str, Any] = {
         "process": process,
         "form": form,
@@ -76,6 +79,12 @@ def _context(
             else [report]
         )
         commentable = periods.is_report_period(period)
+        if form.annual:
+            # The annual report keeps the local before/after follow-up, in aggregate.
+            context["followup"] = followup.shown(
+                selectors.followup_figures(process, period), counts
+            )
+            report.definitions.append((_("Before and after"), selectors.FOLLOWUP_DEFINITION))
         context.update(
             report=report,
             head=report_head(process, period),
@@ -125,7 +134,17 @@ def _entries() -> dict[str, Any]:
 def report(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     process = get_object_or_404(_processes(request), pk=process_pk)
     form = _form(request)
-    return render(request, "reporting/report.html", _context(request, process, form))
+    context = _context(request, process, form)
+    context["sent_reports"] = sent.sent_reports(process, request.user)
+    context["sus_export"] = has_role(request.user, *COORDINATOR) and sus.export_allowed(process)
+    if "report" in context:
+        context["sent_latest"], context["sent_changes"] = sent.compare(
+            process, context["columns"], context["sections"]
+        )
+        context["can_send"] = has_role(request.user, *COORDINATOR) and sent.can_send(
+            form.cleaned_data["preset"], context["report"].period
+        )
+    return render(request, "reporting/report.html", context)
 
 
 @require_POST
@@ -249,6 +268,8 @@ def report_export(request: AuthenticatedRequest, process_pk: int, fmt: str) -> H
 def sus_list(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     """The SUS participant list on screen, with the cases that still lack a field."""
     process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
+    if not sus.export_allowed(process):
+        raise Http404
     form = _form(request)
     context: dict[str, Any] = {"process": process, "form": form, "query": request.GET.urlencode()}
     if form.is_valid():
@@ -266,6 +287,8 @@ def sus_list(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
 def sus_download(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     """The SUS participant list as XLSX. Personal data: each download is recorded."""
     process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
+    if not sus.export_allowed(process):
+        raise Http404
     form = _form(request)
     if not form.is_valid():
         return redirect("reporting:sus-list", process_pk=process.pk)

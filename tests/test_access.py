@@ -8,6 +8,7 @@ The URL list is read from the resolver, so a new URL without a row here fails
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,7 @@ from interventions import link_services
 from klientstod import services
 from klientstod.models import Role, User
 from referrals.models import Letter
-from reporting.models import ReportingDeadline
+from reporting.models import ReportingDeadline, SentReport
 
 from .conftest import built_once, log_in_fully, make_users, session_client
 from .factories import (
@@ -277,12 +278,36 @@ RULES: dict[str, Rule] = {
         method="post",
         other_process=404,
     ),
+    # The per-person SUS list is off unless a process opts in (none here): 404 for the
+    # coordinator; tests/test_finsam.py opens it for a process that has.
     "reporting:sus-list": Rule(
-        COORDINATOR_ONLY, lambda o: {"process_pk": o["case"].process_id}, other_process=404
+        COORDINATOR_ONLY | {Role.COORDINATOR: 404},
+        lambda o: {"process_pk": o["case"].process_id},
+        other_process=404,
     ),
     "reporting:sus-download": Rule(
-        COORDINATOR_ONLY, lambda o: {"process_pk": o["case"].process_id}, other_process=404
+        COORDINATOR_ONLY | {Role.COORDINATOR: 404},
+        lambda o: {"process_pk": o["case"].process_id},
+        other_process=404,
     ),
+    # The coordinator sends a report to the board (an ended tertial); every reader of the
+    # process's reports downloads what was sent.
+    "reporting:report-send": Rule(
+        COORDINATOR_ONLY | {Role.COORDINATOR: 302},
+        lambda o: {"process_pk": o["case"].process_id},
+        method="post",
+        other_process=404,
+        data={"preset": "t3", "year": "2025"},
+    ),
+    "reporting:sent-report-download": Rule(
+        REPORT_READERS,
+        lambda o: {"process_pk": o["case"].process_id, "pk": o["sent_report"].pk},
+        other_process=404,
+    ),
+    # Uppföljning Finsam: the deltagaransvarig (coordinator, administrator), over the
+    # processes each may see.
+    "reporting:finsam": Rule(COORDINATOR_ONLY | {Role.ADMIN: 200}),
+    "reporting:finsam-export": Rule(COORDINATOR_ONLY | {Role.ADMIN: 200}),
     "reporting:report-pdf": Rule(
         REPORT_READERS, lambda o: {"process_pk": o["case"].process_id}, other_process=404
     ),
@@ -338,6 +363,18 @@ def _objects(case, users, process, coordinator) -> dict[str, Any]:
         "feed_token": services.calendar_feed_renew(user=coordinator),
         "deadline": ReportingDeadline.objects.create(
             process=process, kind="tertial_report", due_on=case.start_date
+        ),
+        "sent_report": SentReport.objects.create(
+            process=process,
+            kind="tertial_report",
+            period_start=datetime.date(2025, 9, 1),
+            period_end=datetime.date(2025, 12, 31),
+            period_label="Tertial 3 2025",
+            sent_on=datetime.date(2026, 1, 10),
+            sent_by=coordinator,
+            pdf=b"%PDF-1.7 sent",
+            sha256=hashlib.sha256(b"%PDF-1.7 sent").hexdigest(),
+            figures={"format": 1, "rows": []},
         ),
     }
 

@@ -53,7 +53,9 @@ class Markers:
 
 
 @pytest.mark.django_db
-def test_the_log_keeps_fields_and_codes_never_the_data(role_clients, users, process, admin_client_):
+def test_the_log_keeps_fields_and_codes_never_the_data(
+    role_clients, users, process, admin_client_, settings
+):
     """Every audited model's free text and contact details, typed through the real pages."""
     coordinator = users[Role.COORDINATOR]
     http, portal = role_clients[Role.COORDINATOR], role_clients[Role.REFERRER]
@@ -266,8 +268,15 @@ def test_the_log_keeps_fields_and_codes_never_the_data(role_clients, users, proc
         {"done_on": days_ago(1), "result": mark()},
     )
     period = f"?preset=custom&year={TODAY().year}&start={days_ago(500)}&end={days_ago(0)}"
+    settings.KLIENTSTOD_SUS_EXPORT_PROCESSES = frozenset({process.pk})
     download = http.get(reverse("reporting:sus-download", args=[process.pk]) + period)
     assert download.status_code == 200
+    # A report sent to the board (its PDF and figures are not logged).
+    post(
+        http,
+        reverse("reporting:report-send", args=[process.pk]),
+        {"preset": "t3", "year": TODAY().year - 1},
+    )
 
     # A user's name and contact details, changed by the administrator. (Staff names show on
     # /audit/ as the actors and in the choice of users; a client's never.)

@@ -53,6 +53,7 @@ def test_a_download_records_the_trusted_address(coordinator_client, case, settin
     from reporting.models import Download
 
     settings.KLIENTSTOD_PROXY_COUNT = 1
+    settings.KLIENTSTOD_SUS_EXPORT_PROCESSES = frozenset({case.process_id})
     url = reverse("reporting:sus-download", args=[case.process_id]) + "?preset=year&year=2026"
     coordinator_client.get(
         url, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="10.66.66.66, 192.0.2.45"

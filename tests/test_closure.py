@@ -215,11 +215,17 @@ def test_the_follow_up_is_recorded_once(coordinator_client, process, coordinator
     case = closed_case(process, coordinator, months_ago=6)
     url = reverse("klientstod:case-follow-up", args=[case.pk])
     response = coordinator_client.post(
-        url, {"done_on": timezone.localdate().isoformat(), "result": "Studerar på Komvux."}
+        url,
+        {
+            "done_on": timezone.localdate().isoformat(),
+            "result": "Studerar på Komvux.",
+            "income_source": "study_support",
+        },
     )
     assert response.status_code == 302
     case.refresh_from_db()
     assert (case.status, case.followup_result) == ("followed_up", "Studerar på Komvux.")
+    assert case.income_source_followup == "study_support"  # counted in the annual report
     with pytest.raises(ValidationError):
         services.case_follow_up(
             case=case, done_on=timezone.localdate(), result="Igen", by=coordinator

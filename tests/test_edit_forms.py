@@ -312,6 +312,8 @@ NOT_EDIT_FORMS = {
     "reporting:plan": "a list; its rows are added or removed",
     "reporting:plan-item": "marks a deadline done or removes a row",
     "reporting:sus-download": "a download",
+    "reporting:report-send": "a new record: the report as sent",
+    "reporting:sent-report-download": "a download",
     "reporting:report-export": "a download",
     "klientstod:case-detail": "a page to read",
     "klientstod:case-close": "a state change",

@@ -267,6 +267,7 @@ def pages(w: dict[str, Any]) -> list[tuple[str, str]]:
         reverse("reporting:dashboard", args=[process.pk]),
         reverse("reporting:plan", args=[process.pk]),
         reverse("reporting:sus-list", args=[process.pk]),
+        reverse("reporting:finsam") + f"?year={timezone.localdate().year}",
     ]
     referrer = [
         reverse("referrals:referral-mine"),
@@ -324,7 +325,8 @@ def pages(w: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 @pytest.mark.django_db
-def test_typed_text_is_shown_literally_on_every_page(world, role_clients):
+def test_typed_text_is_shown_literally_on_every_page(world, role_clients, settings):
+    settings.KLIENTSTOD_SUS_EXPORT_PROCESSES = frozenset({world["process"].pk})
     problems = []
     for role, url in pages(world):
         response = role_clients[role].get(url)

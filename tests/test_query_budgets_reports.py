@@ -155,7 +155,8 @@ def test_exports_grow_with_what_the_report_counts(
 
 
 @pytest.mark.django_db
-def test_sus_list_and_download_grow_with_cases(coordinator_client, coordinator, process):
+def test_sus_list_and_download_grow_with_cases(coordinator_client, coordinator, process, settings):
+    settings.KLIENTSTOD_SUS_EXPORT_PROCESSES = frozenset({process.pk})
     start, end = days_ago(200), today()
     period = f"preset=custom&year={end.year}&start={start:%Y-%m-%d}&end={end:%Y-%m-%d}"
     urls = [

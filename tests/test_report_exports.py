@@ -69,8 +69,9 @@ def test_exports_hold_the_figures_and_no_person(evaluator_client, process, scena
 
 @pytest.mark.django_db
 def test_the_sus_list_is_the_coordinators_and_every_download_is_recorded(
-    coordinator_client, evaluator_client, coordinator, process, scenario
+    coordinator_client, evaluator_client, coordinator, process, scenario, settings
 ):
+    settings.KLIENTSTOD_SUS_EXPORT_PROCESSES = frozenset({process.pk})
     from openpyxl import load_workbook
 
     from klientstod.models import Consent

@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
+from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -28,7 +29,8 @@ from pypdf import PdfReader
 from klientstod.charts import Series, bar_chart, line_chart
 from klientstod.models import Role
 from klientstod.smallcounts import SMALL, Masked, SmallCounts
-from reporting.models import BudgetLine, Cost
+from reporting.models import BudgetLine, Cost, SentReport
+from reporting.periods import tertials_of
 
 from .factories import (
     BibliotherapyGroupFactory,
@@ -186,6 +188,20 @@ def small_world(process, coordinator):
         amount=150000,
         financing="forbund",
     )
+    # The last ended tertial sent to the board by the coordinator: as the board reads it.
+    sender = HttpClient()
+    sender.force_login(coordinator)
+    today = timezone.localdate()
+    last = max(
+        (t for year in (today.year - 1, today.year) for t in tertials_of(year) if t.end < today),
+        key=lambda t: t.end,
+    )
+    preset = f"t{[t.start.month for t in tertials_of(last.end.year)].index(last.start.month) + 1}"
+    sender.post(
+        reverse("reporting:report-send", args=[process.pk]),
+        {"preset": preset, "year": last.end.year},
+    )
+    assert SentReport.objects.filter(process=process).count() == 1
     return process
 
 
@@ -230,6 +246,10 @@ def crawl_urls(process) -> dict[str, list[str]]:
         "reporting:report-export": [
             f"{url}?{query}" for url in exports for query in (period_query(), year_query())
         ],
+        "reporting:sent-report-download": [
+            reverse("reporting:sent-report-download", args=[process.pk, pk])
+            for pk in SentReport.objects.filter(process=process).values_list("pk", flat=True)
+        ],
     }
 
 
@@ -252,8 +272,8 @@ SMALL_NUMBER = re.compile(r"(?<![\w,.:/–-])[12](?!\w|[,.:/–-]\d|(?:\s\d{3})+
 class FigureText(HTMLParser):
     """The text of a page's <main> where figures are: less forms, headings, column heads
     (period names), the report's head and period, rows of figures that are not counts of
-    people, and the week-by-week table (weeks are numbered 1 to 53). In a chart, only its
-    text."""
+    people, the week-by-week table (weeks are numbered 1 to 53) and the list of reports sent
+    to the board (periods, dates, checksums). In a chart, only its text."""
 
     SKIP = {"form", "script", "style", "h1", "h2", "thead", "defs", "metadata"}
 
@@ -277,6 +297,7 @@ class FigureText(HTMLParser):
             or (tag == "dl" and "ks-report-head" in classes)
             or (tag == "p" and "ks-subtitle" in classes)
             or (tag == "tr" and "ks-not-people" in classes)
+            or (tag == "section" and "ks-sent" in classes)
         ):
             self.skipping.append(tag)
         if tag == "svg":
@@ -336,9 +357,25 @@ PDF_NOT_FIGURES = [
 ]
 
 
+def without_axis_ticks(lines: list[str]) -> list[str]:
+    """The lines less a chart's y axis: a run of bare numbers 0, 1, 2, 3, … (its scale, not a
+    count; where a value is hidden the axis has no tick on 1 or 2, tested below)."""
+    kept, index = [], 0
+    while index < len(lines):
+        run = 0
+        while index + run < len(lines) and lines[index + run] == str(run):
+            run += 1
+        if run >= 3:
+            index += run
+        else:
+            kept.append(lines[index])
+            index += 1
+    return kept
+
+
 def pdf_small_numbers(lines: list[str]) -> list[str]:
     found = []
-    for line in lines:
+    for line in without_axis_ticks(lines):
         text = line
         for pattern in PDF_NOT_FIGURES:
             text = pattern.sub(" ", text)

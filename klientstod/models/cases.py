@@ -66,6 +66,10 @@ class Case(models.Model):
     followup_done_on = models.DateField(_("follow-up done on"), null=True, blank=True)
     followup_entered_at = models.DateTimeField(_("follow-up entered"), null=True, blank=True)
     followup_result = models.TextField(_("follow-up result"), blank=True)
+    #: The income source six months after closure, for the local before/after follow-up.
+    income_source_followup = models.CharField(
+        _("income source at the follow-up"), max_length=30, choices=IncomeSource.choices, blank=True
+    )
     #: Raised on every edit, so that of two people editing at once the second is told.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

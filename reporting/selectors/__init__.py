@@ -39,6 +39,7 @@ from .finance import (
     budget_years,
     cost_periods,
 )
+from .followup import FOLLOWUP_DEFINITION, FollowupFigures, followup_figures
 from .people import (
     FIA_DEFINITION,
     INTERVENTIONS_DEFINITION,
@@ -90,6 +91,7 @@ __all__ = [
     "DEFINITIONS",
     "FIA_DEFINITION",
     "INFORMATION_MEETINGS_DEFINITION",
+    "FOLLOWUP_DEFINITION",
     "INTERVENTIONS_DEFINITION",
     "MEETINGS_DEFINITION",
     "MILESTONES_DEFINITION",
@@ -108,6 +110,7 @@ __all__ = [
     "FiaFigures",
     "GrantedRow",
     "InformationMeetingFigures",
+    "FollowupFigures",
     "InterventionFigures",
     "MeetingFigures",
     "MilestoneRow",
@@ -126,6 +129,7 @@ __all__ = [
     "collaboration_figures",
     "cost_periods",
     "fia_figures",
+    "followup_figures",
     "in_period",
     "inflow_per_month",
     "information_meeting_figures",
