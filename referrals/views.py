@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from klientstod import audit
 from klientstod.access import AuthenticatedRequest, role_required
@@ -318,10 +317,17 @@ def slot_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "referrals/slot_list.html", {"form": form, "slots": slots})
 
 
-@require_POST
 @role_required(*COORDINATOR)
 def slot_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    slot = get_object_or_404(ReferralSlot.objects.visible_to(request.user), pk=pk)
+    """Withdraw a free time: shown first, withdrawn on confirmation."""
+    slot = get_object_or_404(
+        ReferralSlot.objects.visible_to(request.user).select_related("process"), pk=pk
+    )
+    if request.method != "POST":
+        if not slot.is_free:
+            messages.error(request, _("The time is held for a referral and cannot be withdrawn."))
+            return redirect("referrals:slot-list")
+        return render(request, "referrals/slot_confirm_delete.html", {"slot": slot})
     if services.slot_withdraw(slot=slot):
         messages.success(request, _("The time was withdrawn."))
     else:
