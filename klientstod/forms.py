@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import personnummer, services
+from . import personnummer, postal_codes, services
 from .audit import record_read
 from .layout import Fieldset, form_helper
 from .models import (
@@ -185,6 +185,9 @@ class ClientForm(VersionedForm):
             ),
         )
 
+    def clean_postal_code(self) -> str:
+        return postal_codes.normalise(self.cleaned_data.get("postal_code", ""))
+
     def clean_personnummer(self) -> str:
         normal = personnummer.normalise(self.cleaned_data["personnummer"])
         if not self.instance.pk or normal == self.instance.personnummer:
@@ -229,7 +232,7 @@ def already_registered(client: Client) -> ValidationError:
             '{} <a href="{}">{}</a>',
             _("A client with this personnummer is already registered."),
             client.get_absolute_url(),
-            _("Open the client"),
+            _("Open a new case from their page"),
         ),
         code="exists",
     )

@@ -151,7 +151,7 @@ def referral_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = get_object_or_404(
         Referral.objects.visible_to(request.user)
         .with_related()
-        .select_related("slot", "letter", "case")
+        .select_related("slot", "letter__meeting", "client", "case")
         .prefetch_related("sharing_consents"),
         pk=pk,
     )
@@ -235,6 +235,7 @@ def referral_actualise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     "Print the welcome letter and post it."
                 )
             messages.success(request, text % {"case": case.number})
+            _warn_of_the_letter(request, referral)
             return redirect(referral)
     return render(
         request,
@@ -265,8 +266,17 @@ def referral_decline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("The referral was marked not relevant. Print the letter to the client.")
             )
+            _warn_of_the_letter(request, referral)
             return redirect(referral)
     return render(request, "referrals/referral_decline.html", {"referral": referral, "form": form})
+
+
+def _warn_of_the_letter(request: AuthenticatedRequest, referral: Referral) -> None:
+    """What to know before printing the letter the decision made, as messages."""
+    letter = Letter.objects.select_related("meeting", "referral__client").filter(referral=referral)
+    for found in letter:
+        for warning in found.warnings():
+            messages.warning(request, warning)
 
 
 @role_required(*COORDINATOR)
