@@ -16,6 +16,7 @@ from klientstod.layout import Fieldset, form_helper
 from klientstod.models import Case, Organisation, Process, Unit, User
 
 from .assessment_forms import DECLINED, SCALE_CHOICES, AssessmentForm, QuestionnaireAdminForm
+from .choices import DeclineReason
 from .form_fields import (
     CaseField,
     CaseMultipleField,
@@ -72,6 +73,12 @@ class FiaStatusForm(forms.Form):
         required=False,
         help_text=_("Only when the FIA was aborted."),
     )
+    abort_note = forms.CharField(
+        label=_("The other reason"),
+        required=False,
+        max_length=500,
+        help_text=_("Required when the reason is “Other reason”."),
+    )
     on_site_interpreter = forms.BooleanField(
         label=_("Held with an on-site interpreter"), required=False
     )
@@ -83,6 +90,7 @@ class FiaStatusForm(forms.Form):
         self.helper = form_helper(
             Row(Column("status", css_class="col-md-8"), Column("on", css_class="col-md-4")),
             "abort_reason",
+            "abort_note",
             "on_site_interpreter",
         )
 
@@ -92,6 +100,16 @@ class FiaStatusForm(forms.Form):
             self.case.start_date,
             _("The change cannot be dated before the case started (%(day)s)."),
         )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("status") == FiaStatus.ABORTED
+            and cleaned.get("abort_reason") == FiaAbortReason.OTHER
+            and not (cleaned.get("abort_note") or "").strip()
+        ):
+            self.add_error("abort_note", _("Write what the other reason is."))
+        return cleaned
 
 
 class FiaSummaryForm(forms.Form):
@@ -177,6 +195,8 @@ class OfferForm(forms.ModelForm):
         )
         if response == "declined" and not reason:
             self.add_error("decline_reason", _("Give the reason the client declined."))
+        elif reason == DeclineReason.OTHER and not (self.cleaned_data.get("note") or "").strip():
+            self.add_error("note", _("Write what the other reason is."))
         return self.cleaned_data
 
 

@@ -142,6 +142,7 @@ class FiaInterview(models.Model):
     abort_reason = models.CharField(
         _("reason for aborting"), max_length=20, choices=FiaAbortReason.choices, blank=True
     )
+    abort_note = models.TextField(_("the other reason"), blank=True)
     status_changed_on = models.DateField(_("status since"), null=True, blank=True)
     on_site_interpreter = models.BooleanField(_("held with an on-site interpreter"), default=False)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
@@ -191,6 +192,7 @@ class FiaStatusChange(models.Model):
     abort_reason = models.CharField(
         _("reason for aborting"), max_length=20, choices=FiaAbortReason.choices, blank=True
     )
+    abort_note = models.TextField(_("the other reason"), blank=True)
     changed_on = models.DateField(_("from"))
     entered_at = models.DateTimeField(
         _("entered"),

@@ -14,6 +14,7 @@ from .models import (
     BibliotherapyOffer,
     CollaborationContact,
     FiaInterview,
+    FiaStatusChange,
     Intervention,
     PlanItem,
 )
@@ -21,7 +22,10 @@ from .models import (
 
 @retention.register_eraser
 def erase_interventions(client: Client, cases: QuerySet[Case]) -> None:
-    FiaInterview.objects.filter(case__in=cases).update(summary={}, client_goals="", assessment="")
+    FiaInterview.objects.filter(case__in=cases).update(
+        summary={}, client_goals="", assessment="", abort_note=""
+    )
+    FiaStatusChange.objects.filter(fia__case__in=cases).update(abort_note="")
     PlanItem.objects.filter(fia__case__in=cases).delete()
     Answer.objects.filter(assessment__case__in=cases).update(text="")
     BibliotherapyOffer.objects.filter(case__in=cases).update(note="")

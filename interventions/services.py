@@ -40,6 +40,7 @@ from .models import (
     BibliotherapyOffer,
     CollaborationContact,
     ContactKind,
+    FiaAbortReason,
     FiaInterview,
     FiaStatus,
     FiaStatusChange,
@@ -148,6 +149,7 @@ def fia_set_status(
     fia: FiaInterview,
     status: str,
     abort_reason: str = "",
+    abort_note: str = "",
     on_site_interpreter: bool | None = None,
     on: datetime.date | None = None,
 ) -> FiaInterview:
@@ -193,11 +195,16 @@ def fia_set_status(
             locked.status_changed_on = on
         if status == FiaStatus.ABORTED and not abort_reason:
             raise ValidationError({"abort_reason": _("Give the reason the FIA was aborted.")})
+        abort_note = abort_note.strip() if abort_reason == FiaAbortReason.OTHER else ""
+        if status == FiaStatus.ABORTED and abort_reason == FiaAbortReason.OTHER and not abort_note:
+            raise ValidationError({"abort_note": _("Write what the other reason is.")})
         changed = status != locked.status or (
-            status == FiaStatus.ABORTED and abort_reason != locked.abort_reason
+            status == FiaStatus.ABORTED
+            and (abort_reason, abort_note) != (locked.abort_reason, locked.abort_note)
         )
         locked.status = status
         locked.abort_reason = abort_reason if status == FiaStatus.ABORTED else ""
+        locked.abort_note = abort_note if status == FiaStatus.ABORTED else ""
         if on_site_interpreter is not None:
             locked.on_site_interpreter = on_site_interpreter
         locked.save()
@@ -206,6 +213,7 @@ def fia_set_status(
                 fia=locked,
                 status=locked.status,
                 abort_reason=locked.abort_reason,
+                abort_note=locked.abort_note,
                 changed_on=locked.status_changed_on or timezone.localdate(),
                 entered_at=timezone.now(),
             )

@@ -32,6 +32,8 @@ def fia_events(case: Case) -> Iterable[TimelineEvent]:
     if fia is None or fia.status == FiaStatus.NOT_STARTED or not fia.status_changed_on:
         return
     details = [fia.get_abort_reason_display()] if fia.abort_reason else []
+    if fia.abort_note:
+        details.append(fia.abort_note)
     if fia.on_site_interpreter:
         details.append(_("with an on-site interpreter"))
     yield TimelineEvent(

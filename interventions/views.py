@@ -65,6 +65,7 @@ def fia(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
         initial={
             "status": interview.status,
             "abort_reason": interview.abort_reason,
+            "abort_note": interview.abort_note,
             "on_site_interpreter": interview.on_site_interpreter,
         },
     )
@@ -74,6 +75,7 @@ def fia(request: AuthenticatedRequest, case_pk: int) -> HttpResponse:
                 fia=interview,
                 status=form.cleaned_data["status"],
                 abort_reason=form.cleaned_data["abort_reason"],
+                abort_note=form.cleaned_data["abort_note"],
                 on_site_interpreter=form.cleaned_data["on_site_interpreter"],
                 on=form.cleaned_data["on"],
             )

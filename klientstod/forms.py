@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from messaging.phone import MobileNumberField
 
-from . import personnummer, services
+from . import personnummer, postal_codes, services
 from .audit import record_read
 from .calendar_forms import keep_overlap_confirmation
 from .closure import OpenItem
@@ -199,6 +199,9 @@ class ClientForm(VersionedForm):
             ),
         )
 
+    def clean_postal_code(self) -> str:
+        return postal_codes.normalise(self.cleaned_data.get("postal_code", ""))
+
     def clean_personnummer(self) -> str:
         normal = personnummer.normalise(self.cleaned_data["personnummer"])
         if not self.instance.pk or normal == self.instance.personnummer:
@@ -243,7 +246,7 @@ def already_registered(client: Client) -> ValidationError:
             '{} <a href="{}">{}</a>',
             _("A client with this personnummer is already registered."),
             client.get_absolute_url(),
-            _("Open the client"),
+            _("Open a new case from their page"),
         ),
         code="exists",
     )

@@ -20,7 +20,7 @@ COORDINATION_DAY_OFFSET = 60
 
 MESSAGES = {
     "format": _(
-        "Enter the personnummer as 10 or 12 digits, for example 19850312-1234 or 850312-1234."
+        "Enter the personnummer as 10 or 12 digits, for example 19850312-1231 or 850312-1231."
     ),
     "date": _("The personnummer does not start with a valid date of birth."),
     "checksum": _("The personnummer's check digit is wrong. Check the last four digits."),

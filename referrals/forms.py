@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from klientstod import personnummer
+from klientstod import personnummer, postal_codes
 from klientstod.forms import DateInput, DateTimeInput, coordinator_choices
 from klientstod.layout import Fieldset, Paragraph, form_helper
 from klientstod.models import Organisation, Process, Unit, User
@@ -177,6 +177,9 @@ class ReferralForm(forms.ModelForm):
         # Not a model field: the property encrypts it and keeps its index.
         self.instance.personnummer = normal
         return normal
+
+    def clean_postal_code(self) -> str:
+        return postal_codes.normalise(self.cleaned_data.get("postal_code", ""))
 
     def clean_consent_to_referral(self) -> bool:
         if not self.cleaned_data.get("consent_to_referral"):
@@ -396,6 +399,15 @@ class DeclineForm(forms.Form):
 
     def clean_decided_on(self) -> datetime.date:
         return clean_decision_date(self.referral, self.cleaned_data.get("decided_on"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("reason") == NotRelevantReason.OTHER
+            and not (cleaned.get("note") or "").strip()
+        ):
+            self.add_error("note", _("Write what the other reason is."))
+        return cleaned
 
 
 class SlotForm(forms.ModelForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from klientstod.models import (
@@ -209,6 +211,11 @@ class Referral(PersonnummerRecord):
         return f"R-{year}-{self.pk:05d}" if self.pk else "R-?"
 
     @property
+    def has_postal_address(self) -> bool:
+        """Whether a letter to the referred person can be posted to the address given."""
+        return has_postal_address(self)
+
+    @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
@@ -288,6 +295,17 @@ class ReferralSlot(models.Model):
         return self.referral_id is None and self.meeting_id is None
 
 
+def has_postal_address(person: Any) -> bool:
+    """Whether a letter to ``person`` (a client or a referral) can be posted: a full address,
+    or a protected identity (the Tax Agency forwards the letter)."""
+    if getattr(person, "protected_identity", False):
+        return True
+    return all(
+        (getattr(person, field) or "").strip()
+        for field in ("street_address", "postal_code", "city")
+    )
+
+
 class Letter(models.Model):
     """A letter to the client produced by a triage decision, printed and posted."""
 
@@ -321,6 +339,39 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.referral}"
+
+    #: Days a posted letter takes: one posted today is read the day after tomorrow at the soonest.
+    POSTAL_DAYS = 2
+
+    def warnings(self, today: datetime.date | None = None) -> list[str]:
+        """What to know before printing: an address block that cannot be posted to, and
+        a welcome letter whose first meeting comes before a posted letter would."""
+        today = today or timezone.localdate()
+        found: list[str] = []
+        if not has_postal_address(self.referral.client or self.referral):
+            found.append(
+                gettext(
+                    "The address block is empty or incomplete: the letter cannot be posted. "
+                    "Add the client's address before printing, or hand the letter over."
+                )
+            )
+        meeting = self.meeting
+        if (
+            self.kind == self.Kind.WELCOME
+            and meeting is not None
+            and meeting.is_booked
+            and today
+            <= timezone.localdate(meeting.starts_at)
+            < today + datetime.timedelta(days=self.POSTAL_DAYS)
+        ):
+            found.append(
+                gettext(
+                    "The first meeting is %(when)s: a posted letter will not arrive in time. "
+                    "Call the client, or hand the letter over."
+                )
+                % {"when": f"{timezone.localtime(meeting.starts_at):%Y-%m-%d %H:%M}"}
+            )
+        return found
 
     @property
     def filename(self) -> str:

@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from klientstod import audit
 from klientstod.access import AuthenticatedRequest, role_required
@@ -152,7 +151,7 @@ def referral_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     referral = get_object_or_404(
         Referral.objects.visible_to(request.user)
         .with_related()
-        .select_related("slot", "letter", "case")
+        .select_related("slot", "letter__meeting", "client", "case")
         .prefetch_related("sharing_consents"),
         pk=pk,
     )
@@ -236,6 +235,7 @@ def referral_actualise(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     "Print the welcome letter and post it."
                 )
             messages.success(request, text % {"case": case.number})
+            _warn_of_the_letter(request, referral)
             return redirect(referral)
     return render(
         request,
@@ -266,8 +266,17 @@ def referral_decline(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("The referral was marked not relevant. Print the letter to the client.")
             )
+            _warn_of_the_letter(request, referral)
             return redirect(referral)
     return render(request, "referrals/referral_decline.html", {"referral": referral, "form": form})
+
+
+def _warn_of_the_letter(request: AuthenticatedRequest, referral: Referral) -> None:
+    """What to know before printing the letter the decision made, as messages."""
+    letter = Letter.objects.select_related("meeting", "referral__client").filter(referral=referral)
+    for found in letter:
+        for warning in found.warnings():
+            messages.warning(request, warning)
 
 
 @role_required(*COORDINATOR)
@@ -319,10 +328,17 @@ def slot_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "referrals/slot_list.html", {"form": form, "slots": slots})
 
 
-@require_POST
 @role_required(*COORDINATOR)
 def slot_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    slot = get_object_or_404(ReferralSlot.objects.visible_to(request.user), pk=pk)
+    """Withdraw a free time: shown first, withdrawn on confirmation."""
+    slot = get_object_or_404(
+        ReferralSlot.objects.visible_to(request.user).select_related("process"), pk=pk
+    )
+    if request.method != "POST":
+        if not slot.is_free:
+            messages.error(request, _("The time is held for a referral and cannot be withdrawn."))
+            return redirect("referrals:slot-list")
+        return render(request, "referrals/slot_confirm_delete.html", {"slot": slot})
     if services.slot_withdraw(slot=slot):
         messages.success(request, _("The time was withdrawn."))
     else:

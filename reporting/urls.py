@@ -25,6 +25,11 @@ urlpatterns = [
         views.plan_item,
         name="plan-item",
     ),
+    path(
+        "reports/<int:process_pk>/plan/<str:kind>/<int:pk>/remove/",
+        views.plan_item_delete,
+        name="plan-item-delete",
+    ),
     path("reports/<int:process_pk>/sus/download/", views.sus_download, name="sus-download"),
     path(
         "reports/<int:process_pk>/export.<str:fmt>",

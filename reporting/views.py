@@ -361,19 +361,38 @@ def plan(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@role_required(*PLANNERS)
-def plan_item(request: AuthenticatedRequest, process_pk: int, kind: str, pk: int) -> HttpResponse:
-    """Mark a reporting deadline done, or remove a row of the follow-up page."""
+def _plan_row(request: AuthenticatedRequest, process_pk: int, kind: str, pk: int) -> Any:
+    """A row of ``kind`` of one process the user may plan, or 404."""
     process = get_object_or_404(Process.objects.visible_to(request.user), pk=process_pk)
     model = PLAN_MODELS.get(kind)
     if model is None:
         raise Http404
-    item = get_object_or_404(model._default_manager.filter(process=process), pk=pk)
+    return get_object_or_404(model._default_manager.filter(process=process), pk=pk)
+
+
+@require_POST
+@role_required(*PLANNERS)
+def plan_item(request: AuthenticatedRequest, process_pk: int, kind: str, pk: int) -> HttpResponse:
+    """Mark a reporting deadline done."""
+    item = _plan_row(request, process_pk, kind, pk)
     if request.POST.get("action") == "done" and isinstance(item, ReportingDeadline):
         services.deadline_done(deadline=item)
         messages.success(request, _("Marked as done."))
-    elif request.POST.get("action") == "delete":
+    return redirect("reporting:plan", process_pk=process_pk)
+
+
+@role_required(*PLANNERS)
+def plan_item_delete(
+    request: AuthenticatedRequest, process_pk: int, kind: str, pk: int
+) -> HttpResponse:
+    """Remove a row of the follow-up page: shown first, removed on confirmation."""
+    item = _plan_row(request, process_pk, kind, pk)
+    if request.method == "POST":
         services.plan_row_remove(row=item)
         messages.success(request, _("Removed."))
-    return redirect("reporting:plan", process_pk=process.pk)
+        return redirect("reporting:plan", process_pk=process_pk)
+    return render(
+        request,
+        "reporting/plan_item_confirm_delete.html",
+        {"process": item.process, "item": item, "kind": kind},
+    )

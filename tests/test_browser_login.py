@@ -52,7 +52,7 @@ def test_first_login_with_an_enrolment_code_and_a_new_password(width, live_serve
     if shots:
         page.screenshot(path=f"{shots}/{width}-admin-enrolment-code.png", full_page=True)
     page.goto(f"{live_server.url}/")
-    if width < 992:
+    if width < 1200:
         page.get_by_role("button", name="Visa meny").click()
     log_out(page)
 
@@ -94,7 +94,7 @@ def test_first_login_with_an_enrolment_code_and_a_new_password(width, live_serve
     assert TOTPDevice.objects.get(user=user).confirmed
 
     # Later, from the user menu, whenever the user wants.
-    if width < 992:
+    if width < 1200:
         page.get_by_role("button", name="Visa meny").click()
         # The menu slides open; the user menu is clicked once it stands still.
         page.locator("#ks-nav.show:not(.collapsing)").wait_for()

@@ -282,7 +282,6 @@ def test_the_coordinator_enters_vacation_periods(coordinator_client, process):
     )
     assert "2026-07-06 – 2026-07-24" in coordinator_client.get(url).content.decode()
     coordinator_client.post(
-        reverse("reporting:plan-item", args=[process.pk, "vacation", vacation.pk]),
-        {"action": "delete"},
+        reverse("reporting:plan-item-delete", args=[process.pk, "vacation", vacation.pk])
     )
     assert not VacationPeriod.objects.exists()
