@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('interventions', '0007_intervention_change_history'),
+        ('interventions', '0008_assessment_links'),
     ]
 
     operations = [
