@@ -27,6 +27,7 @@ PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras \
 	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
 
 lock: $(VENV)/.installed ## Pin every dependency with its hashes (requirements.lock, requirements-dev.lock)
+	$(PY) -m pip install --quiet pip-tools==7.6.2
 	$(PIP_COMPILE) --extra dev --output-file requirements-dev.lock pyproject.toml
 	cp requirements-dev.lock requirements.lock
 	$(PIP_COMPILE) --output-file requirements.lock pyproject.toml
