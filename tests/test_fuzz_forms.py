@@ -115,6 +115,11 @@ FORMS: list[tuple[str, str, Callable[[dict[str, Any]], list[Any]]]] = [
 ]
 
 
+def form_pages(objects: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each form of ``FORMS`` as (role, URL) for these objects."""
+    return [(role, reverse(name, args=arguments(objects))) for role, name, arguments in FORMS]
+
+
 @pytest.fixture(scope="module")
 def fuzzed(django_db_setup, django_db_blocker) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
     """The records and a session per role, built once; each test runs in a savepoint."""
