@@ -277,6 +277,13 @@ def test_the_log_keeps_fields_and_codes_never_the_data(
         reverse("reporting:report-send", args=[process.pk]),
         {"preset": "t3", "year": TODAY().year - 1},
     )
+    # A comment under a section of that report (its text stays out of the log).
+    post(
+        http,
+        reverse("reporting:report-comment", args=[process.pk])
+        + f"?preset=t3&year={TODAY().year - 1}",
+        {"section": "referrals", "text": mark(), "version": ""},
+    )
 
     # A user's name and contact details, changed by the administrator. (Staff names show on
     # /audit/ as the actors and in the choice of users; a client's never.)

@@ -90,8 +90,9 @@ def test_opening_the_fia_form_is_a_read(coordinator_client, coordinator, case):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["reporting:sus-list", "reporting:sus-download"])
 def test_the_sus_list_is_a_read_of_every_client_on_it_in_one_insert(
-    name, coordinator_client, coordinator, process
+    name, coordinator_client, coordinator, process, settings
 ):
+    settings.KLIENTSTOD_SUS_EXPORT_PROCESSES = frozenset({process.pk})  # the process opts in
     cases = [CaseFactory(process=process, coordinator=coordinator) for _ in range(3)]
     CaseFactory()  # another process: not on the list
     period = f"preset=custom&year={TODAY().year}&start={days_ago(200)}&end={days_ago(0)}"
@@ -146,7 +147,10 @@ def test_a_read_costs_one_query(coordinator_client, case):
 
 
 @pytest.mark.django_db
-def test_a_download_of_personal_data_is_in_the_audit_log(coordinator_client, coordinator, case):
+def test_a_download_of_personal_data_is_in_the_audit_log(
+    coordinator_client, coordinator, case, settings
+):
+    settings.KLIENTSTOD_SUS_EXPORT_PROCESSES = frozenset({case.process_id})  # the process opts in
     url = reverse("reporting:sus-download", args=[case.process_id]) + "?preset=year&year=2026"
     coordinator_client.get(url, REMOTE_ADDR="10.9.8.7")
     entry = LogEntry.objects.get(content_type__model="download")

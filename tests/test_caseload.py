@@ -183,6 +183,6 @@ def test_case_page_queries_do_not_grow_with_meetings(
     for n in range(5, 50):
         MeetingFactory(case=case, starts_at=timezone.now() - datetime.timedelta(days=n))
     # One query per timeline provider and per panel of the other apps, whatever the case holds.
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(25):
         many = count_queries(coordinator_client, url)
     assert few == many

@@ -151,7 +151,7 @@ def test_exports_grow_with_what_the_report_counts(
 
     # The annual report puts each tertial beside the year: five reports of some 23 queries,
     # and the sections the year's own column alone has (8, 10) some 8 more.
-    assert_flat(evaluator_client, [url], add, shows, most=120 if preset == "year" else 42)
+    assert_flat(evaluator_client, [url], add, shows, most=128 if preset == "year" else 45)
 
 
 @pytest.mark.django_db
