@@ -51,7 +51,10 @@ def report_send(request: AuthenticatedRequest, process_pk: int) -> HttpResponse:
         return redirect(back)
     # The board's reading: the small-count rule applied, whoever sends.
     counts = sent.board_counts(process)
-    context = views._context(request, process, form, counts=counts)
+    # Printed as the PDF view prints it: the charts as pictures, no comment forms.
+    context = views._context(request, process, form, counts=counts, printed=True) | {
+        "can_comment": False
+    }
     pdf = render_pdf("reporting/report_pdf.html", context, request, cached=True)
     report = services.report_send(
         process=process,

@@ -314,6 +314,7 @@ NOT_EDIT_FORMS = {
     "reporting:plan-item-delete": "removes a row, after a confirmation",
     "reporting:sus-download": "a download",
     "reporting:report-send": "a new record: the report as sent",
+    "reporting:report-comment": "posted from the report page (lock: test_report_document.py)",
     "reporting:sent-report-download": "a download",
     "reporting:report-export": "a download",
     "klientstod:case-detail": "a page to read",

@@ -82,9 +82,18 @@ def test_the_export_for_the_scenario_year_holds_exactly_the_expected_counts(
     mine = [row for row in rows if row[0] == forbund]
     by_insats = {row[1]: row[4:] for row in mine}
     # A (woman), B (man), C, F, G (women), D (other), E (man); H left out.
-    assert by_insats[process.name] == ["2026", "4", "2", "1", "7", "600000", "313000", "5000"]
+    assert by_insats[process.name] == ["2026", "4", "2", "1", "7", "605000", "313000", "17330"]
     assert by_insats["Andra insatsen"] == ["2026", "0", "1", "0", "1", "100000", "12345", "0"]
-    assert by_insats["Förbundet totalt"] == ["2026", "4", "3", "1", "8", "700000", "325345", "5000"]
+    assert by_insats["Förbundet totalt"] == [
+        "2026",
+        "4",
+        "3",
+        "1",
+        "8",
+        "705000",
+        "325345",
+        "17330",
+    ]
     # The form's order: the insatser, then the förbund's sum.
     assert [row[1] for row in mine] == [
         *sorted([process.name, "Andra insatsen"]),
@@ -107,9 +116,9 @@ def test_the_page_shows_the_same_figures_for_the_coordinators_processes(
     assert insats.process == process  # not the other process, which is not theirs
     figures = insats.figures
     assert (figures.women, figures.men, figures.other, figures.participants) == (4, 2, 1, 7)
-    assert (figures.granted, figures.outcome, figures.own) == (600000, 313000, 5000)
+    assert (figures.granted, figures.outcome, figures.own) == (605000, 313000, 17330)
     html = page.content.decode()
-    assert "600 000" in html or "600\xa0000" in html
+    assert "605 000" in html or "605\xa0000" in html
     for client in scenario["clients"]:
         assert client.last_name not in html
 

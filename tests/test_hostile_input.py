@@ -78,13 +78,16 @@ def workbook_cells(content: bytes) -> list:
 
 @pytest.mark.django_db
 def test_the_report_exports_hold_no_formula(formula_process, evaluator_client):
-    url = reverse("reporting:report-export", args=[formula_process.pk, "xlsx"])
+    today = timezone.localdate()
+    # This month, which holds the cost (the report opens on the last completed tertial).
+    month = f"?preset=custom&year={today.year}&start={today.replace(day=1)}&end={today}"
+    url = reverse("reporting:report-export", args=[formula_process.pk, "xlsx"]) + month
     cells = workbook_cells(evaluator_client.get(url).content)
     assert cells[0].value.startswith("'" + FORMULA)
     assert cells[0].data_type == "s"
     assert not [cell for cell in cells if cell.data_type == "f"]
     assert -100 in [cell.value for cell in cells if cell.data_type == "n"]
-    url = reverse("reporting:report-export", args=[formula_process.pk, "csv"])
+    url = reverse("reporting:report-export", args=[formula_process.pk, "csv"]) + month
     text = evaluator_client.get(url).content.decode("utf-8-sig")
     values = [value for line in csv.reader(io.StringIO(text), delimiter=";") for value in line]
     assert "-100" in values
@@ -92,9 +95,12 @@ def test_the_report_exports_hold_no_formula(formula_process, evaluator_client):
 
 
 @pytest.mark.django_db
-def test_the_sus_list_holds_no_formula(formula_process, coordinator_client, case):
+def test_the_sus_list_holds_no_formula(formula_process, coordinator_client, case, settings):
+    settings.KLIENTSTOD_SUS_EXPORT_PROCESSES = frozenset({formula_process.pk})  # opted in
     Consent.objects.create(client=case.client, kind="sus_registration", given_on=case.start_date)
-    url = reverse("reporting:sus-download", args=[formula_process.pk])
+    today = timezone.localdate()
+    period = f"?preset=custom&year={today.year}&start={case.start_date}&end={today}"
+    url = reverse("reporting:sus-download", args=[formula_process.pk]) + period
     cells = workbook_cells(coordinator_client.get(url).content)
     assert cells[0].value.startswith("'" + FORMULA)
     assert not [cell for cell in cells if cell.data_type == "f"]

@@ -82,6 +82,7 @@ def test_a_sent_report_comes_back_byte_for_byte_after_the_data_change(
 
 
 def test_sending_ticks_the_matching_deadline_and_no_other(coordinator_client, process, scenario):
+    ReportingDeadline.objects.filter(process=process).delete()  # this test's calendar only
     t1_report = ReportingDeadline.objects.create(
         process=process, kind="tertial_report", due_on=D(2026, 5, 20)
     )

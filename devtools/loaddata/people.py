@@ -233,7 +233,8 @@ class PeopleBuilder(BaseBuilder):
         Meeting.objects.bulk_create(rows, batch_size=MEETING_BATCH)
 
     def consents(self, cases: list[Case], organisations: list[Organisation]) -> None:
-        """Sharing with one or two partners, SUS registration, and follow-up at closure."""
+        """Sharing with one or two partners, SUS registration, reminders, and follow-up at
+        closure."""
         rng = self.rng
         rows: list[Consent] = []
         for case in cases:
@@ -255,6 +256,12 @@ class PeopleBuilder(BaseBuilder):
                         client=case.client,
                         kind=Consent.Kind.SUS_REGISTRATION,
                         given_on=case.start_date,
+                    )
+                )
+            if rng.random() < 0.7:
+                rows.append(
+                    Consent(
+                        client=case.client, kind=Consent.Kind.REMINDERS, given_on=case.start_date
                     )
                 )
             if case.closed_on and rng.random() < 0.6:

@@ -79,8 +79,11 @@ def finsam_figures(processes: QuerySet[Process], year: int) -> list[FinsamForbun
     for process_id, client_gender, n in started:
         name = gender.get(client_gender, "other")
         setattr(figures[process_id], name, getattr(figures[process_id], name) + n)
+    # The förbund's budget: own financing (an interpreter the owner pays) is not granted funds.
     granted = (
-        BudgetLine.objects.filter(process__in=[p.pk for p in chosen], year=year)
+        BudgetLine.objects.filter(
+            process__in=[p.pk for p in chosen], year=year, financing=Financing.FORBUND
+        )
         .values_list("process_id")
         .annotate(total=Sum("granted"))
     )
