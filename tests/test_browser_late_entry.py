@@ -60,7 +60,7 @@ def test_a_coordinator_enters_last_tertials_work_afterwards(live_server, browser
     axe.check(page, "aktualisera-i-efterhand")
     page.get_by_role("button", name="Aktualisera och boka").click()
     # A past meeting needs its note: the form says so on the field.
-    page.get_by_text("skriv journalanteckningen").wait_for()
+    page.locator(".invalid-feedback", has_text="skriv journalanteckningen").wait_for()
     page.locator("#id_first_meeting_note").fill("Första samtalet: mål och samtycken.")
     page.get_by_role("button", name="Aktualisera och boka").click()
     page.get_by_text("registrerades som genomfört").wait_for()

@@ -64,7 +64,7 @@ def test_the_coordinator_sees_each_reminder_and_why_none(live_server, browser_pa
     page.goto(f"{live_server.url}/clients/{case.client.pk}/edit/")
     page.get_by_label("Mobilnummer").fill("08-123 456 78")
     page.get_by_role("button", name="Spara").click()
-    page.get_by_text("Ange ett svenskt mobilnummer").wait_for()
+    page.locator(".invalid-feedback", has_text="Ange ett svenskt mobilnummer").wait_for()
     axe.check(page, "klient-fel-mobil")
     shoot(page, "client-form-bad-mobile")
     page.get_by_label("Mobilnummer").fill("070-123 45 67")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
+import re
 
 import pytest
 
@@ -87,7 +88,7 @@ def test_the_coordinator_sends_and_the_evaluator_downloads_the_sent_pdf(live_ser
 
     log_in(page, live_server, "utvarderare", axe)
     page.get_by_role("navigation").get_by_role("link", name="Rapporter").click()
-    page.get_by_role("link", name="Lägesrapport Klientstöd Båstad").click()
+    page.get_by_role("link", name=re.compile(r"^Tertialrapport T2 2026 Klientstöd Båstad")).click()
     page.get_by_role("heading", name="Skickade rapporter").wait_for()
     assert page.get_by_role("button", name="Skicka till styrelsen").count() == 0
     both_widths(page, axe, "skickade-rapporter-utvarderare")
